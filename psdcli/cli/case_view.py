@@ -1,0 +1,147 @@
+"""How cases are shown: tables on a terminal, or JSON."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from psdcli import output
+
+
+def render_list(rows: list[dict[str, Any]], *, as_json: bool) -> None:
+    """Show ``case list`` results."""
+    if as_json:
+        output.emit_json(rows)
+        return
+    if not rows:
+        output.info("No cases match.")
+        return
+    output.table(
+        [
+            "reference",
+            "status",
+            "received",
+            "age (days)",
+            "themes",
+            "subject forces",
+            "flags",
+        ],
+        [
+            (
+                row["reference"],
+                row["status"],
+                row["received_at"][:10],
+                row["age_days"],
+                ", ".join(row["themes"]),
+                ", ".join(row["subject_forces"]),
+                _flags(row),
+            )
+            for row in rows
+        ],
+    )
+
+
+def _flags(row: dict[str, Any]) -> str:
+    flags = []
+    if row["immediate_danger"]:
+        flags.append("immediate danger")
+    if row["has_update"]:
+        flags.append("updated")
+    if row["follow_up_to"]:
+        flags.append(f"follows up {row['follow_up_to']}")
+    return ", ".join(flags)
+
+
+def render_detail(data: dict[str, Any], *, as_json: bool) -> None:
+    """Show ``case show`` for one case."""
+    if as_json:
+        output.emit_json(data)
+        return
+    report = data["report"]
+    output.fields(
+        {
+            "status": data["status"],
+            "received": data["received_at"],
+            "flags": _flags(data) or "-",
+            "follow-ups": ", ".join(data["follow_ups"]) or "-",
+            "channel": report["channel"],
+            "reporter": "anonymous" if report["anonymous"] else "contactable",
+            "contact details": report["contact"] or "none",
+            "themes": ", ".join(report["themes"]),
+            "on duty": report["on_duty"],
+            "setting": report["setting"],
+            "incident": _incident(report["incident"]),
+        },
+        title=f"Case {data['reference']} (revision {report['revision']} of "
+        f"{data['latest_revision']})",
+    )
+    output.table(
+        ["name", "role", "force", "rank", "collar", "station", "description"],
+        [
+            (
+                s["name"],
+                s["role"],
+                s["force"],
+                s["rank"],
+                s["collar_number"],
+                s["station"],
+                s["description"],
+            )
+            for s in report["subjects"]
+        ],
+        title="Subjects",
+    )
+    if report["persons_at_risk"]:
+        output.table(
+            ["description", "relationship", "immediate danger"],
+            [
+                (
+                    p.get("description"),
+                    p.get("relationship"),
+                    "yes" if p.get("immediate_danger") else "no",
+                )
+                for p in report["persons_at_risk"]
+            ],
+            title="Persons at risk",
+        )
+    output.heading("Narrative")
+    output.block(report["narrative"])
+    _render_tail(data, report)
+
+
+def _render_tail(data: dict[str, Any], report: dict[str, Any]) -> None:
+    if report["attachments"]:
+        output.table(
+            ["name", "size (bytes)", "type"],
+            [(a["name"], a["size"], a["media_type"]) for a in report["attachments"]],
+            title="Attachments",
+        )
+    if report["other_fields"]:
+        output.fields(
+            {key: _plain(value) for key, value in report["other_fields"].items()},
+            title="Other fields from the exporter",
+        )
+    output.table(
+        ["revision", "bundle", "imported (UTC)", "received (UTC)"],
+        [
+            (
+                r["revision"],
+                r["bundle_id"],
+                r["imported_at"][:19],
+                r["received_at"][:19],
+            )
+            for r in data["revisions"]
+        ],
+        title="Revisions",
+    )
+
+
+def _incident(incident: dict[str, Any]) -> str:
+    dates = f"{incident['from'] or '?'} to {incident['to'] or '?'}"
+    location = incident["location"] or "location not given"
+    return f"{dates}, {location}"
+
+
+def _plain(value: Any) -> str:
+    import json
+
+    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)

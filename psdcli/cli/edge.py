@@ -1,0 +1,46 @@
+"""The one place where exceptions become messages and exit codes.
+
+Exit codes: 0 success, 1 error, 2 usage error (from Typer, or a
+``UsageError``). Ctrl-C prints "Aborted!" and exits with 1, as Typer does.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+import typer
+from typer.core import TyperGroup
+
+DEBUG_VARIABLE = "PSDCLI_DEBUG"
+
+
+class PsdGroup(TyperGroup):
+    """The root command group; it turns domain errors into one-line messages."""
+
+    def invoke(self, ctx: Any) -> Any:
+        from psdcli.core.errors import PsdError
+
+        try:
+            return super().invoke(ctx)
+        except (typer.Exit, typer.Abort, typer.TyperException):
+            raise
+        except PsdError as error:
+            _report(str(error))
+            raise typer.Exit(error.exit_code) from None
+        except Exception as error:
+            if os.environ.get(DEBUG_VARIABLE) == "1":
+                raise
+            # The exception's own message may quote data, so only its type
+            # is shown. The traceback shown in debug mode has no locals.
+            _report(
+                f"unexpected internal error ({type(error).__name__}); rerun with "
+                f"{DEBUG_VARIABLE}=1 to see the traceback, and report it."
+            )
+            raise typer.Exit(1) from None
+
+
+def _report(message: str) -> None:
+    from psdcli import output
+
+    output.error(message)

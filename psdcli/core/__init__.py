@@ -1,0 +1,1 @@
+"""Domain logic: import, validation and case rules, with no CLI or Rich code."""

@@ -1,0 +1,254 @@
+"""Import bundle files: check, decrypt, validate and store each one.
+
+Each bundle is handled in one database transaction. A fault in the file as a
+whole rejects it and writes nothing; a fault in one report quarantines that
+report and the rest are stored. A batch of files goes on past a rejected one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any
+
+from psdcli.core import keep, sequence
+from psdcli.core.errors import BundleError, NotFoundError, PsdError
+from psdcli.core.ingest import IngestContext, store_reports
+from psdcli.core.outcome import BundleOutcome, BundleStatus
+from psdcli.core.settings import ImportLimits
+from psdcli.crypto.decrypt import decrypt_bundle
+from psdcli.crypto.identities import IdentitySet
+from psdcli.intake.archive import CheckedBundle, open_bundle
+from psdcli.storage import repository
+from psdcli.storage.database import Database
+from psdcli.storage.types import utc_now
+
+logger = logging.getLogger(__name__)
+
+BUNDLE_SUFFIXES = (".age",)
+
+# Progress callbacks: ``start(label, total)`` once per bundle, then
+# ``advance(count)`` as reports are stored.
+StartProgress = Callable[[str, int], Callable[[int], None]]
+
+
+@dataclass
+class ImportRequest:
+    """What to import, as whom, and with which keys."""
+
+    paths: Sequence[Path]
+    analyst: str
+    identities: IdentitySet | None
+    passphrase: str | None
+    limits: ImportLimits
+
+
+def expand_paths(paths: Sequence[Path]) -> list[Path]:
+    """Return the bundle files named by ``paths``; folders give their ``.age`` files."""
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found = sorted(
+                child
+                for child in path.iterdir()
+                if child.is_file() and child.name.endswith(BUNDLE_SUFFIXES)
+            )
+            if not found:
+                raise NotFoundError(
+                    f"no .age bundle files in the folder {path}; check the path."
+                )
+            files.extend(found)
+        else:
+            files.append(path)
+    return files
+
+
+def import_bundles(
+    database: Database, request: ImportRequest, start_progress: StartProgress
+) -> Iterator[BundleOutcome]:
+    """Import every file of the request, yielding one outcome per file."""
+    for path in expand_paths(request.paths):
+        outcome = _import_one(database, request, path, start_progress)
+        logger.info(
+            "bundle %s: %s", outcome.bundle_id or path.name, outcome.status.value
+        )
+        yield outcome
+
+
+def _import_one(
+    database: Database,
+    request: ImportRequest,
+    path: Path,
+    start_progress: StartProgress,
+) -> BundleOutcome:
+    outcome = BundleOutcome(path=str(path), status=BundleStatus.REJECTED)
+    try:
+        file_sha256, file_size = _hash_file(path)
+        with database.read_session() as session:
+            existing = repository.find_bundle(session, file_sha256=file_sha256)
+        if existing is not None:
+            return _already(
+                outcome, existing.bundle_id, existing.sequence, existing.recipient_force
+            )
+        with (
+            _decrypted(path, request) as plaintext,
+            open_bundle(plaintext, request.limits) as checked,
+        ):
+            _store(
+                database,
+                request,
+                path,
+                checked,
+                outcome,
+                (file_sha256, file_size),
+                start_progress,
+            )
+    except PsdError as error:
+        outcome.status = BundleStatus.REJECTED
+        outcome.error = str(error)
+    return outcome
+
+
+def _already(
+    outcome: BundleOutcome, bundle_id: str, seq: int, force: str
+) -> BundleOutcome:
+    outcome.status = BundleStatus.ALREADY_IMPORTED
+    outcome.bundle_id = bundle_id
+    outcome.sequence = seq
+    outcome.recipient_force = force
+    return outcome
+
+
+@contextmanager
+def _decrypted(path: Path, request: ImportRequest) -> Iterator[IO[bytes]]:
+    """Yield the decrypted plaintext and always discard it afterwards."""
+    plaintext = decrypt_bundle(
+        path, request.identities, request.limits, passphrase=request.passphrase
+    )
+    try:
+        yield plaintext
+    finally:
+        plaintext.close()
+
+
+def _hash_file(path: Path) -> tuple[str, int]:
+    digest = hashlib.sha256()
+    size = 0
+    try:
+        with path.open("rb") as handle:
+            while chunk := handle.read(1024 * 1024):
+                digest.update(chunk)
+                size += len(chunk)
+    except FileNotFoundError:
+        raise NotFoundError(f"bundle file {path} not found; check the path.") from None
+    except IsADirectoryError:
+        raise BundleError(f"{path} is a folder, not a bundle file.") from None
+    except OSError as error:
+        raise BundleError(f"cannot read {path}: {error.strerror}.") from None
+    return digest.hexdigest(), size
+
+
+def _store(
+    database: Database,
+    request: ImportRequest,
+    path: Path,
+    checked: CheckedBundle,
+    outcome: BundleOutcome,
+    file_info: tuple[str, int],
+    start_progress: StartProgress,
+) -> None:
+    manifest = checked.manifest
+    outcome.bundle_id = str(manifest.bundle_id)
+    outcome.sequence = manifest.sequence
+    outcome.recipient_force = manifest.recipient_force
+    file_sha256, file_size = file_info
+    stored_name = keep.stored_name(file_sha256)
+    with (
+        keep.kept_copy(path, database.bundle_dir, stored_name) as copy,
+        database.write_session() as session,
+    ):
+        existing = repository.find_bundle(session, bundle_id=outcome.bundle_id)
+        if existing is not None:
+            copy.discard()
+            _already(
+                outcome, existing.bundle_id, existing.sequence, existing.recipient_force
+            )
+            return
+        outcome.warnings.extend(sequence.reused_sequence_warnings(session, manifest))
+        recipients = _storage_recipients(session, request)
+        bundle_row_id = repository.insert_bundle(
+            session,
+            _bundle_row(request, path, checked, file_sha256, file_size, stored_name),
+        )
+        context = IngestContext(session, bundle_row_id, recipients)
+        advance = start_progress(path.name, checked.report_count)
+        store_reports(
+            context, checked.iter_reports(), request.limits.batch_size, advance
+        )
+        outcome.counts = context.counts
+        outcome.warnings.extend(sequence.follow_up_warnings(session, context))
+        repository.set_bundle_counts(session, bundle_row_id, _count_columns(outcome))
+    outcome.status = BundleStatus.IMPORTED
+    with database.read_session() as session:
+        outcome.warnings.extend(
+            sequence.gap_warnings(session, manifest.recipient_force)
+        )
+
+
+def _storage_recipients(session: Any, request: ImportRequest) -> list[str]:
+    """Return the recipients for sealed data, recording the import key's if none."""
+    recipients = repository.storage_recipients(session)
+    if recipients:
+        return recipients
+    if request.identities is None:
+        raise BundleError(
+            "no storage recipients are recorded and a passphrase bundle gives "
+            "none; import one bundle with --identity first."
+        )
+    repository.add_storage_recipients(
+        session, request.identities.recipients, request.analyst
+    )
+    return list(request.identities.recipients)
+
+
+def _bundle_row(
+    request: ImportRequest,
+    path: Path,
+    checked: CheckedBundle,
+    file_sha256: str,
+    file_size: int,
+    stored_name: str,
+) -> dict[str, Any]:
+    manifest = checked.manifest
+    return {
+        "bundle_id": str(manifest.bundle_id),
+        "sequence": manifest.sequence,
+        "recipient_force": manifest.recipient_force,
+        "exporter": manifest.exporter,
+        "exported_at": manifest.exported_at,
+        "imported_at": utc_now(),
+        "imported_by": request.analyst,
+        "file_name": path.name,
+        "file_sha256": file_sha256,
+        "file_size": file_size,
+        "stored_name": stored_name,
+        "armored": checked.armored if hasattr(checked, "armored") else False,
+        "reports_total": checked.report_count,
+        "reports_imported": 0,
+        "reports_unchanged": 0,
+        "reports_quarantined": 0,
+        "manifest_extra": dict(manifest.model_extra or {}),
+    }
+
+
+def _count_columns(outcome: BundleOutcome) -> dict[str, int]:
+    counts = outcome.counts
+    return {
+        "reports_imported": counts.imported + counts.revisions_added,
+        "reports_unchanged": counts.unchanged,
+        "reports_quarantined": counts.quarantined,
+    }

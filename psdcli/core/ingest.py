@@ -1,0 +1,246 @@
+"""Store the validated reports of one bundle, in batches, inside one transaction."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import zipfile
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from itertools import islice
+from typing import Any
+
+from sqlmodel import Session
+
+from psdcli.core.outcome import ReportCounts
+from psdcli.crypto.seal import seal
+from psdcli.intake.archive import AcceptedReport, QuarantinedReport
+from psdcli.storage import repository
+from psdcli.storage.models import Attachment, ReportSubject, ReportTheme
+from psdcli.storage.models import QuarantinedReport as QuarantineRow
+from psdcli.storage.types import utc_now
+
+SUBJECT_FIELDS = (
+    "name",
+    "role",
+    "force",
+    "rank",
+    "collar_number",
+    "station",
+    "description",
+)
+
+
+@dataclass
+class IngestContext:
+    """Everything a batch needs besides the reports themselves."""
+
+    session: Session
+    bundle_row_id: int
+    recipients: Sequence[str]
+    counts: ReportCounts = field(default_factory=ReportCounts)
+    follow_ups: set[str] = field(default_factory=set)
+    seen_references: set[str] = field(default_factory=set)
+
+
+def store_reports(
+    context: IngestContext,
+    reports: Iterable[AcceptedReport | QuarantinedReport],
+    batch_size: int,
+    advance: Callable[[int], None],
+) -> None:
+    """Store every report, ``batch_size`` at a time, so memory stays bounded."""
+    for batch in _batched(iter(reports), batch_size):
+        accepted = [item for item in batch if isinstance(item, AcceptedReport)]
+        for item in batch:
+            if isinstance(item, QuarantinedReport):
+                _quarantine(context, item, item.reference, item.reason)
+        _store_accepted(context, accepted)
+        advance(len(batch))
+
+
+def _batched(items: Iterator[Any], size: int) -> Iterator[list[Any]]:
+    while batch := list(islice(items, size)):
+        yield batch
+
+
+def _store_accepted(context: IngestContext, accepted: list[AcceptedReport]) -> None:
+    session = context.session
+    known = repository.known_cases(
+        session, (item.report.reference for item in accepted)
+    )
+    new_cases: list[AcceptedReport] = []
+    added: list[tuple[int, AcceptedReport]] = []
+    updates: list[dict[str, Any]] = []
+    for item in accepted:
+        report = item.report
+        digest = hashlib.sha256(item.raw).hexdigest()
+        case = known.get(report.reference)
+        if case is None:
+            new_cases.append(item)
+            context.counts.imported += 1
+            continue
+        previous = case.revision_hashes.get(report.revision)
+        if previous == digest:
+            context.counts.unchanged += 1
+            continue
+        if previous is not None:
+            reason = (
+                f"revision {report.revision} of {report.reference} was already "
+                "imported with different content; ask the exporter to send a "
+                "higher revision"
+            )
+            _quarantine(context, item, report.reference, reason)
+            continue
+        added.append((case.case_id, item))
+        case.revision_hashes[report.revision] = digest
+        context.counts.revisions_added += 1
+        if report.revision > case.latest_revision:
+            case.latest_revision = report.revision
+            updates.append(
+                {
+                    "case_id": case.case_id,
+                    "revision": report.revision,
+                    "immediate_danger": _immediate_danger(report),
+                }
+            )
+    case_ids = repository.insert_cases(session, [_case_row(item) for item in new_cases])
+    added.extend(zip(case_ids, new_cases, strict=True))
+    repository.mark_cases_updated(session, updates)
+    _insert_revisions(context, added)
+
+
+def _insert_revisions(
+    context: IngestContext, added: list[tuple[int, AcceptedReport]]
+) -> None:
+    session = context.session
+    now = utc_now()
+    rows = [_revision_row(context, case_id, item, now) for case_id, item in added]
+    revision_ids = repository.insert_revisions(session, rows)
+    themes: list[dict[str, Any]] = []
+    subjects: list[dict[str, Any]] = []
+    attachments: list[dict[str, Any]] = []
+    for revision_id, (_case_id, item) in zip(revision_ids, added, strict=True):
+        report = item.report
+        themes.extend(
+            {"revision_id": revision_id, "theme": str(theme)} for theme in report.themes
+        )
+        subjects.extend(_subject_rows(revision_id, report))
+        attachments.extend(
+            _attachment_row(context, revision_id, file) for file in item.attachments
+        )
+        if report.follow_up_to:
+            context.follow_ups.add(report.follow_up_to)
+        context.seen_references.add(report.reference)
+    repository.insert_rows(session, ReportTheme, themes)
+    repository.insert_rows(session, ReportSubject, subjects)
+    repository.insert_rows(session, Attachment, attachments)
+
+
+def _immediate_danger(report: Any) -> bool:
+    return any(person.immediate_danger for person in report.persons_at_risk)
+
+
+def _case_row(item: AcceptedReport) -> dict[str, Any]:
+    report = item.report
+    now = utc_now()
+    return {
+        "reference": report.reference,
+        "status": "new",
+        "received_at": report.received_at,
+        "created_at": now,
+        "updated_at": now,
+        "latest_revision": report.revision,
+        "has_update": False,
+        "immediate_danger": _immediate_danger(report),
+        "follow_up_to": report.follow_up_to,
+    }
+
+
+def _revision_row(
+    context: IngestContext, case_id: int, item: AcceptedReport, now: datetime
+) -> dict[str, Any]:
+    report = item.report
+    dumped = report.model_dump(mode="json", by_alias=True)
+    contact = dumped.get("contact")
+    incident = dumped["incident"]
+    return {
+        "case_id": case_id,
+        "revision": report.revision,
+        "bundle_id": context.bundle_row_id,
+        "imported_at": now,
+        "received_at": report.received_at,
+        "channel": dumped["channel"],
+        "anonymous": report.anonymous,
+        "on_duty": dumped["on_duty"],
+        "setting": dumped["setting"],
+        "incident_from": report.incident.from_,
+        "incident_to": report.incident.to,
+        "incident_location": incident.get("location"),
+        "narrative": report.narrative,
+        "persons_at_risk": dumped["persons_at_risk"],
+        "immediate_danger": _immediate_danger(report),
+        "follow_up_to": report.follow_up_to,
+        "extra_fields": dict(report.model_extra or {}),
+        "has_contact": contact is not None,
+        "contact_sealed": None
+        if contact is None
+        else seal(json.dumps(contact, ensure_ascii=False).encode(), context.recipients),
+        "raw_sha256": hashlib.sha256(item.raw).hexdigest(),
+    }
+
+
+def _subject_rows(revision_id: int, report: Any) -> Iterator[dict[str, Any]]:
+    for position, subject in enumerate(report.subjects):
+        dumped = subject.model_dump(mode="json", by_alias=True)
+        row = {name: dumped.get(name) for name in SUBJECT_FIELDS}
+        row["extra_fields"] = dict(subject.model_extra or {})
+        yield {"revision_id": revision_id, "position": position, **row}
+
+
+def _attachment_row(
+    context: IngestContext, revision_id: int, file: Any
+) -> dict[str, Any]:
+    return {
+        "revision_id": revision_id,
+        "path": file.path,
+        "name": file.name,
+        "media_type": file.media_type,
+        "size": file.size,
+        "sha256": file.sha256,
+        "sealed": seal(file.data, context.recipients),
+    }
+
+
+def _quarantine(
+    context: IngestContext,
+    item: AcceptedReport | QuarantinedReport,
+    reference: str | None,
+    reason: str,
+) -> None:
+    """Store a report that cannot become a case, sealed with its attachments."""
+    members = [(item.path, item.raw)]
+    members.extend((file.path, file.data) for file in item.attachments)
+    packed = _pack(members)
+    context.counts.quarantined += 1
+    row = {
+        "bundle_id": context.bundle_row_id,
+        "path": item.path,
+        "reference": reference,
+        "reason": reason,
+        "size": len(item.raw),
+        "attachment_count": len(item.attachments),
+        "sealed": seal(packed, context.recipients),
+    }
+    repository.insert_rows(context.session, QuarantineRow, [row])
+
+
+def _pack(members: Iterable[tuple[str, bytes]]) -> bytes:
+    """Pack a report and its attachments into one ZIP, to be sealed as a unit."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in members:
+            archive.writestr(name, data)
+    return buffer.getvalue()

@@ -1,0 +1,163 @@
+"""Database tables.
+
+Every table here is created by an Alembic migration in ``migrations/versions``;
+a test checks that the migrations and these models agree. Reporter contact
+details, attachments and quarantined reports are stored only as age
+ciphertext (the ``sealed`` columns), never as plaintext.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import JSON, Index, LargeBinary, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from psdcli.storage.types import UTCDateTime
+
+
+class Bundle(SQLModel, table=True):
+    """One imported bundle file and what became of its reports."""
+
+    __tablename__ = "bundle"
+
+    id: int | None = Field(default=None, primary_key=True)
+    bundle_id: str = Field(unique=True, max_length=64)
+    sequence: int
+    recipient_force: str = Field(index=True, max_length=64)
+    exporter: str = Field(max_length=200)
+    exported_at: datetime = Field(sa_type=UTCDateTime)
+    imported_at: datetime = Field(sa_type=UTCDateTime)
+    imported_by: str = Field(max_length=64)
+    file_name: str = Field(max_length=255)
+    file_sha256: str = Field(index=True, max_length=64)
+    file_size: int
+    stored_name: str = Field(max_length=255)
+    armored: bool
+    reports_total: int
+    reports_imported: int
+    reports_unchanged: int
+    reports_quarantined: int
+    manifest_extra: dict[str, Any] = Field(default_factory=dict, sa_type=JSON)
+
+
+class Case(SQLModel, table=True):
+    """A case: one intake reference and all the revisions received for it."""
+
+    __tablename__ = "case"
+
+    id: int | None = Field(default=None, primary_key=True)
+    reference: str = Field(unique=True, max_length=64)
+    status: str = Field(default="new", index=True, max_length=32)
+    received_at: datetime = Field(sa_type=UTCDateTime, index=True)
+    created_at: datetime = Field(sa_type=UTCDateTime)
+    updated_at: datetime = Field(sa_type=UTCDateTime)
+    latest_revision: int
+    has_update: bool = False
+    immediate_danger: bool = False
+    follow_up_to: str | None = Field(default=None, index=True, max_length=64)
+
+
+class ReportRevision(SQLModel, table=True):
+    """One revision of a report, exactly as received apart from sealed fields."""
+
+    __tablename__ = "report_revision"
+    __table_args__ = (UniqueConstraint("case_id", "revision"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="case.id", index=True)
+    revision: int
+    bundle_id: int = Field(foreign_key="bundle.id", index=True)
+    imported_at: datetime = Field(sa_type=UTCDateTime)
+    received_at: datetime = Field(sa_type=UTCDateTime)
+    channel: str = Field(max_length=16)
+    anonymous: bool
+    on_duty: str = Field(max_length=16)
+    setting: str = Field(max_length=16)
+    incident_from: date | None = None
+    incident_to: date | None = None
+    incident_location: str | None = Field(default=None, sa_type=Text)
+    narrative: str = Field(sa_type=Text)
+    persons_at_risk: list[dict[str, Any]] = Field(default_factory=list, sa_type=JSON)
+    immediate_danger: bool
+    follow_up_to: str | None = Field(default=None, max_length=64)
+    extra_fields: dict[str, Any] = Field(default_factory=dict, sa_type=JSON)
+    has_contact: bool
+    contact_sealed: bytes | None = Field(default=None, sa_type=LargeBinary)
+    raw_sha256: str = Field(max_length=64)
+
+
+class ReportTheme(SQLModel, table=True):
+    """A reporting theme chosen by the reporter, one row per theme."""
+
+    __tablename__ = "report_theme"
+
+    revision_id: int = Field(foreign_key="report_revision.id", primary_key=True)
+    theme: str = Field(primary_key=True, max_length=32, index=True)
+
+
+class ReportSubject(SQLModel, table=True):
+    """A person the report is about."""
+
+    __tablename__ = "report_subject"
+    __table_args__ = (Index("ix_report_subject_force", "force"),)
+
+    revision_id: int = Field(foreign_key="report_revision.id", primary_key=True)
+    position: int = Field(primary_key=True)
+    name: str | None = Field(default=None, sa_type=Text)
+    role: str = Field(max_length=16)
+    force: str = Field(max_length=64)
+    rank: str | None = Field(default=None, sa_type=Text)
+    collar_number: str | None = Field(default=None, sa_type=Text)
+    station: str | None = Field(default=None, sa_type=Text)
+    description: str | None = Field(default=None, sa_type=Text)
+    extra_fields: dict[str, Any] = Field(default_factory=dict, sa_type=JSON)
+
+
+class Attachment(SQLModel, table=True):
+    """A file attached to a report revision; its content is sealed."""
+
+    __tablename__ = "attachment"
+
+    id: int | None = Field(default=None, primary_key=True)
+    revision_id: int = Field(foreign_key="report_revision.id", index=True)
+    path: str = Field(sa_type=Text)
+    name: str = Field(sa_type=Text)
+    media_type: str = Field(max_length=255)
+    size: int
+    sha256: str = Field(max_length=64)
+    sealed: bytes = Field(sa_type=LargeBinary)
+
+
+class QuarantinedReport(SQLModel, table=True):
+    """A report that failed validation, kept sealed with the reason."""
+
+    __tablename__ = "quarantined_report"
+
+    id: int | None = Field(default=None, primary_key=True)
+    bundle_id: int = Field(foreign_key="bundle.id", index=True)
+    path: str = Field(sa_type=Text)
+    reference: str | None = Field(default=None, max_length=64)
+    reason: str = Field(sa_type=Text)
+    size: int
+    attachment_count: int
+    sealed: bytes = Field(sa_type=LargeBinary)
+
+
+class StorageRecipient(SQLModel, table=True):
+    """An age recipient that sealed data at rest is encrypted to."""
+
+    __tablename__ = "storage_recipient"
+
+    id: int | None = Field(default=None, primary_key=True)
+    recipient: str = Field(unique=True, sa_type=Text)
+    added_at: datetime = Field(sa_type=UTCDateTime)
+    added_by: str = Field(max_length=64)
+
+
+def row_id(row: Bundle | Case | ReportRevision) -> int:
+    """Return the primary key of a row read from the database."""
+    if row.id is None:
+        raise ValueError(f"{type(row).__name__} has no id; it was never stored")
+    return row.id

@@ -1,0 +1,161 @@
+"""Read-only queries behind ``bundle list/show`` and ``case list/show``."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import and_, exists, select
+from sqlalchemy.orm import defer
+from sqlmodel import Session, col
+
+from psdcli.storage.models import (
+    Attachment,
+    Bundle,
+    Case,
+    QuarantinedReport,
+    ReportRevision,
+    ReportSubject,
+    ReportTheme,
+)
+
+
+@dataclass
+class CaseFilters:
+    """Filters of ``case list``; None means no filter."""
+
+    status: str | None = None
+    theme: str | None = None
+    force: str | None = None
+    limit: int | None = None
+
+
+def list_bundles(session: Session) -> list[Bundle]:
+    """Return every imported bundle, newest import first."""
+    query = select(Bundle).order_by(
+        col(Bundle.imported_at).desc(), col(Bundle.id).desc()
+    )
+    return list(session.scalars(query))
+
+
+def find_bundles(session: Session, identifier: str) -> list[Bundle]:
+    """Return bundles whose id equals or starts with ``identifier``."""
+    query = select(Bundle).where(
+        col(Bundle.bundle_id).startswith(identifier, autoescape=True)
+    )
+    return list(session.scalars(query.limit(5)))
+
+
+def quarantined_reports(
+    session: Session, bundle_row_id: int
+) -> list[QuarantinedReport]:
+    """Return the quarantined reports of one bundle."""
+    query = (
+        select(QuarantinedReport)
+        .where(col(QuarantinedReport.bundle_id) == bundle_row_id)
+        .options(defer(QuarantinedReport.sealed))  # type: ignore[arg-type]
+        .order_by(col(QuarantinedReport.id))
+    )
+    return list(session.scalars(query))
+
+
+def list_cases(
+    session: Session, filters: CaseFilters
+) -> list[tuple[Case, ReportRevision]]:
+    """Return cases with their latest revision, oldest report first."""
+    query = (
+        select(Case, ReportRevision)
+        .join(
+            ReportRevision,
+            and_(
+                col(ReportRevision.case_id) == col(Case.id),
+                col(ReportRevision.revision) == col(Case.latest_revision),
+            ),
+        )
+        .order_by(col(Case.received_at), col(Case.id))
+    )
+    if filters.status is not None:
+        query = query.where(col(Case.status) == filters.status)
+    if filters.theme is not None:
+        query = query.where(
+            exists().where(
+                col(ReportTheme.revision_id) == col(ReportRevision.id),
+                col(ReportTheme.theme) == filters.theme,
+            )
+        )
+    if filters.force is not None:
+        query = query.where(
+            exists().where(
+                col(ReportSubject.revision_id) == col(ReportRevision.id),
+                col(ReportSubject.force) == filters.force,
+            )
+        )
+    if filters.limit is not None:
+        query = query.limit(filters.limit)
+    return [(case, revision) for case, revision in session.execute(query).tuples()]
+
+
+def themes_by_revision(
+    session: Session, revision_ids: Sequence[int]
+) -> dict[int, list[str]]:
+    """Return the themes of each revision."""
+    found: dict[int, list[str]] = defaultdict(list)
+    query = (
+        select(col(ReportTheme.revision_id), col(ReportTheme.theme))
+        .where(col(ReportTheme.revision_id).in_(revision_ids))
+        .order_by(col(ReportTheme.revision_id), col(ReportTheme.theme))
+    )
+    for revision_id, theme in session.execute(query):
+        found[revision_id].append(theme)
+    return found
+
+
+def subjects_by_revision(
+    session: Session, revision_ids: Sequence[int]
+) -> dict[int, list[ReportSubject]]:
+    """Return the subjects of each revision in their original order."""
+    found: dict[int, list[ReportSubject]] = defaultdict(list)
+    query = (
+        select(ReportSubject)
+        .where(col(ReportSubject.revision_id).in_(revision_ids))
+        .order_by(col(ReportSubject.revision_id), col(ReportSubject.position))
+    )
+    for subject in session.scalars(query):
+        found[subject.revision_id].append(subject)
+    return found
+
+
+def get_case(session: Session, reference: str) -> Case | None:
+    """Return the case with this intake reference."""
+    return session.scalars(select(Case).where(col(Case.reference) == reference)).first()
+
+
+def case_revisions(
+    session: Session, case_id: int
+) -> list[tuple[ReportRevision, Bundle]]:
+    """Return every revision of a case with the bundle it came in."""
+    query = (
+        select(ReportRevision, Bundle)
+        .join(Bundle, col(Bundle.id) == col(ReportRevision.bundle_id))
+        .where(col(ReportRevision.case_id) == case_id)
+        .order_by(col(ReportRevision.revision))
+    )
+    return [(revision, bundle) for revision, bundle in session.execute(query).tuples()]
+
+
+def attachments_of(session: Session, revision_id: int) -> list[Attachment]:
+    """Return the attachments of one revision, without loading their content."""
+    query = (
+        select(Attachment)
+        .where(col(Attachment.revision_id) == revision_id)
+        .options(defer(Attachment.sealed))  # type: ignore[arg-type]
+        .order_by(col(Attachment.id))
+    )
+    return list(session.scalars(query))
+
+
+def follow_ups_of(session: Session, reference: str) -> list[str]:
+    """Return the references of reports that follow up ``reference``."""
+    query = select(col(Case.reference)).where(col(Case.follow_up_to) == reference)
+    return list(session.scalars(query.order_by(col(Case.received_at))))

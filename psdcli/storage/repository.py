@@ -1,0 +1,182 @@
+"""Writes made by the importer, and the look-ups it needs.
+
+Reports arrive in batches of hundreds, so inserts use SQLAlchemy Core
+``insert`` with many parameter sets instead of one ORM object per row.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import insert, select, update
+from sqlmodel import Session, col
+
+from psdcli.storage.models import (
+    Attachment,
+    Bundle,
+    Case,
+    QuarantinedReport,
+    ReportRevision,
+    ReportSubject,
+    ReportTheme,
+    StorageRecipient,
+)
+from psdcli.storage.types import utc_now
+
+
+@dataclass
+class KnownCase:
+    """What the importer needs to know about an existing case."""
+
+    case_id: int
+    latest_revision: int
+    revision_hashes: dict[int, str] = field(default_factory=dict)
+
+
+def find_bundle(
+    session: Session, *, bundle_id: str | None = None, file_sha256: str | None = None
+) -> Bundle | None:
+    """Return the bundle with this manifest id or this file hash, if imported."""
+    query = select(Bundle)
+    if bundle_id is not None:
+        query = query.where(col(Bundle.bundle_id) == bundle_id)
+    if file_sha256 is not None:
+        query = query.where(col(Bundle.file_sha256) == file_sha256)
+    return session.scalars(query.limit(1)).first()
+
+
+def insert_bundle(session: Session, values: dict[str, Any]) -> int:
+    """Insert a bundle row and return its id."""
+    result = session.execute(insert(Bundle).returning(col(Bundle.id)), values)
+    return int(result.scalar_one())
+
+
+def set_bundle_counts(
+    session: Session, bundle_row_id: int, counts: dict[str, int]
+) -> None:
+    """Store the final report counts of an imported bundle."""
+    session.execute(
+        update(Bundle).where(col(Bundle.id) == bundle_row_id).values(**counts)
+    )
+
+
+def bundle_sequences(session: Session, force: str) -> list[tuple[int, str]]:
+    """Return (sequence, bundle id) of every bundle imported for ``force``."""
+    rows = session.execute(
+        select(col(Bundle.sequence), col(Bundle.bundle_id))
+        .where(col(Bundle.recipient_force) == force)
+        .order_by(col(Bundle.sequence))
+    )
+    return [(int(sequence), str(bundle_id)) for sequence, bundle_id in rows]
+
+
+def known_cases(session: Session, references: Iterable[str]) -> dict[str, KnownCase]:
+    """Return the existing cases among ``references`` with their revision hashes."""
+    wanted = list(set(references))
+    if not wanted:
+        return {}
+    rows = session.execute(
+        select(
+            col(Case.reference),
+            col(Case.id),
+            col(Case.latest_revision),
+            col(ReportRevision.revision),
+            col(ReportRevision.raw_sha256),
+        )
+        .join(ReportRevision, col(ReportRevision.case_id) == col(Case.id))
+        .where(col(Case.reference).in_(wanted))
+    )
+    found: dict[str, KnownCase] = {}
+    for reference, case_id, latest, revision, raw_sha256 in rows:
+        known = found.setdefault(reference, KnownCase(case_id, latest))
+        known.revision_hashes[revision] = raw_sha256
+    return found
+
+
+def insert_cases(session: Session, rows: Sequence[dict[str, Any]]) -> list[int]:
+    """Insert cases and return their ids in the order given."""
+    if not rows:
+        return []
+    result = session.execute(
+        insert(Case).returning(col(Case.id), sort_by_parameter_order=True), rows
+    )
+    return [int(row_id) for row_id in result.scalars()]
+
+
+def insert_revisions(session: Session, rows: Sequence[dict[str, Any]]) -> list[int]:
+    """Insert report revisions and return their ids in the order given."""
+    if not rows:
+        return []
+    result = session.execute(
+        insert(ReportRevision).returning(
+            col(ReportRevision.id), sort_by_parameter_order=True
+        ),
+        rows,
+    )
+    return [int(row_id) for row_id in result.scalars()]
+
+
+def insert_rows(
+    session: Session, table: type[Any], rows: Sequence[dict[str, Any]]
+) -> None:
+    """Insert rows into one of the child tables of a revision or bundle."""
+    if rows:
+        session.execute(insert(table), rows)
+
+
+def mark_cases_updated(session: Session, updates: Sequence[dict[str, Any]]) -> None:
+    """Record a newer latest revision on existing cases and flag them as updated."""
+    now = utc_now()
+    for values in updates:
+        session.execute(
+            update(Case)
+            .where(col(Case.id) == values["case_id"])
+            .values(
+                latest_revision=values["revision"],
+                has_update=True,
+                immediate_danger=values["immediate_danger"],
+                updated_at=now,
+            )
+        )
+
+
+def storage_recipients(session: Session) -> list[str]:
+    """Return the recipients that sealed data is encrypted to."""
+    return list(
+        session.scalars(
+            select(col(StorageRecipient.recipient)).order_by(col(StorageRecipient.id))
+        )
+    )
+
+
+def add_storage_recipients(
+    session: Session, recipients: Iterable[str], analyst: str
+) -> None:
+    """Record recipients for sealed data, skipping those already recorded."""
+    existing = set(storage_recipients(session))
+    rows = [
+        {"recipient": recipient, "added_at": utc_now(), "added_by": analyst}
+        for recipient in recipients
+        if recipient not in existing
+    ]
+    insert_rows(session, StorageRecipient, rows)
+
+
+CHILD_TABLES = {
+    "themes": ReportTheme,
+    "subjects": ReportSubject,
+    "attachments": Attachment,
+    "quarantined": QuarantinedReport,
+}
+
+
+def flag_cases_updated(session: Session, case_ids: Sequence[int]) -> None:
+    """Mark cases as having new information, such as a follow-up report."""
+    if case_ids:
+        session.execute(
+            update(Case)
+            .where(col(Case.id).in_(case_ids))
+            .values(has_update=True, updated_at=utc_now())
+        )
