@@ -1,0 +1,196 @@
+"""Benchmark psdcli's import and start-up against raw baselines in one run.
+
+    python bench/import_bench.py [--reports 10000] [--large 100000] [--runs 3]
+
+Every figure is a whole-process measurement: wall-clock time around a child
+process, and that child's peak resident memory from ``wait4``. The import is
+compared with bench/baseline.py on the same bundle (Go ``age -d``, zipfile,
+json.loads and one sqlite3 executemany); ``psdcli --help`` is compared with
+``sqlite-utils --help`` when sqlite-utils is installed. Results are printed
+as JSON; docs/benchmarks.md records them with the machine they came from.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parent.parent
+SAMPLE_KEY = REPO / "sample_data" / "sample-identity.txt"
+OUT = REPO / "bench" / "out"
+BIN = Path(sys.executable).parent
+
+
+def run_measured(
+    argv: list[str], env: dict[str, str] | None = None
+) -> tuple[float, int]:
+    """Run ``argv`` and return (seconds, peak RSS in MiB) of that one process."""
+    started = time.perf_counter()
+    process = subprocess.Popen(
+        argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env
+    )
+    _, status, usage = os.wait4(process.pid, 0)
+    elapsed = time.perf_counter() - started
+    process.returncode = os.waitstatus_to_exitcode(status)
+    stderr = process.stderr.read().decode() if process.stderr else ""
+    if process.returncode != 0:
+        raise SystemExit(f"{' '.join(argv)} failed ({process.returncode}): {stderr}")
+    return elapsed, usage.ru_maxrss // 1024
+
+
+def make_bundle(reports: int) -> Path:
+    """Generate (once) a bundle of ``reports`` reports for the sample key."""
+    OUT.mkdir(parents=True, exist_ok=True)
+    path = OUT / f"bundle-{reports}.age"
+    if not path.exists():
+        subprocess.run(
+            [
+                sys.executable,
+                str(REPO / "sample_data" / "generator.py"),
+                "large",
+                "--reports",
+                str(reports),
+                "--output",
+                str(path),
+            ],
+            check=True,
+        )
+    return path
+
+
+def import_once(bundle: Path, folder: Path) -> tuple[float, int]:
+    """Import ``bundle`` into a fresh database in ``folder``."""
+    env = {**os.environ, "PSDCLI_DATA_DIR": str(folder), "PSDCLI_ANALYST": "bench"}
+    database = folder / "bench.db"
+    return run_measured(
+        [
+            str(BIN / "psdcli"),
+            "--db",
+            str(database),
+            "import",
+            "-i",
+            str(SAMPLE_KEY),
+            str(bundle),
+        ],
+        env,
+    )
+
+
+def baseline_once(bundle: Path, folder: Path) -> tuple[float, int]:
+    """Run the raw baseline on ``bundle``."""
+    return run_measured(
+        [
+            sys.executable,
+            str(REPO / "bench" / "baseline.py"),
+            str(bundle),
+            str(SAMPLE_KEY),
+            "--database",
+            str(folder / "baseline.db"),
+        ]
+    )
+
+
+def median_pair(samples: list[tuple[float, int]]) -> dict[str, float]:
+    """Return the median time and the highest peak memory of some runs."""
+    return {
+        "seconds_median": round(statistics.median(s for s, _ in samples), 3),
+        "seconds_min": round(min(s for s, _ in samples), 3),
+        "peak_rss_mib_max": max(m for _, m in samples),
+    }
+
+
+def compare_import(reports: int, runs: int) -> dict[str, Any]:
+    """Time psdcli import and the baseline, alternating, on one bundle."""
+    bundle = make_bundle(reports)
+    ours: list[tuple[float, int]] = []
+    raw: list[tuple[float, int]] = []
+    for _ in range(runs):
+        with tempfile.TemporaryDirectory() as folder:
+            raw.append(baseline_once(bundle, Path(folder)))
+        with tempfile.TemporaryDirectory() as folder:
+            ours.append(import_once(bundle, Path(folder)))
+    psdcli, baseline = median_pair(ours), median_pair(raw)
+    return {
+        "reports": reports,
+        "bundle_mib": round(bundle.stat().st_size / 2**20, 1),
+        "psdcli": psdcli,
+        "baseline": baseline,
+        "psdcli_reports_per_second": round(reports / psdcli["seconds_median"]),
+        "baseline_reports_per_second": round(reports / baseline["seconds_median"]),
+        "time_ratio": round(psdcli["seconds_median"] / baseline["seconds_median"], 2),
+    }
+
+
+def large_memory(reports: int) -> dict[str, Any]:
+    """Import one large bundle and report its time and peak memory."""
+    bundle = make_bundle(reports)
+    with tempfile.TemporaryDirectory() as folder:
+        seconds, peak = import_once(bundle, Path(folder))
+    return {"reports": reports, "seconds": round(seconds, 2), "peak_rss_mib": peak}
+
+
+def compare_help(runs: int) -> dict[str, Any]:
+    """Time ``psdcli --help`` against ``sqlite-utils --help``."""
+    peer = shutil.which("sqlite-utils", path=str(BIN)) or shutil.which("sqlite-utils")
+    ours = [run_measured([str(BIN / "psdcli"), "--help"]) for _ in range(runs)]
+    result: dict[str, Any] = {"psdcli": median_pair(ours)}
+    if peer is None:
+        result["sqlite_utils"] = "not installed (pip install sqlite-utils)"
+        return result
+    theirs = [run_measured([peer, "--help"]) for _ in range(runs)]
+    result["sqlite_utils"] = median_pair(theirs)
+    result["time_ratio"] = round(
+        result["psdcli"]["seconds_median"] / result["sqlite_utils"]["seconds_median"], 2
+    )
+    return result
+
+
+def machine() -> dict[str, Any]:
+    """Describe the machine the figures come from."""
+    cpu = "unknown"
+    cpuinfo = Path("/proc/cpuinfo")
+    if cpuinfo.exists():
+        for line in cpuinfo.read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    return {
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "python": platform.python_version(),
+        "system": platform.platform(),
+    }
+
+
+def main() -> None:
+    """Run every measurement and print the results as JSON."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--reports", type=int, default=10_000)
+    parser.add_argument(
+        "--large",
+        type=int,
+        default=100_000,
+        help="reports in the peak-memory bundle; 0 skips it",
+    )
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args()
+    results: dict[str, Any] = {"machine": machine()}
+    results["import"] = compare_import(args.reports, args.runs)
+    if args.large:
+        results["large_import"] = large_memory(args.large)
+    results["help"] = compare_help(max(args.runs, 10))
+    print(json.dumps(results, indent=2))
+
+
+if __name__ == "__main__":
+    main()
