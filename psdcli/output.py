@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import sys
 import unicodedata
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -123,11 +123,15 @@ def is_terminal() -> bool:
     return stderr.is_terminal
 
 
+def _no_progress(_count: int = 1) -> None:
+    return None
+
+
 @contextmanager
-def progress(description: str, total: int | None) -> Iterator[Any]:
+def progress(description: str, total: int | None) -> Iterator[Callable[[int], None]]:
     """Yield an ``advance(count)`` callable; shows a bar only on a terminal."""
     if not is_terminal():
-        yield lambda _count=1: None
+        yield _no_progress
         return
     bar = Progress(
         TextColumn("{task.description}"),
@@ -138,4 +142,8 @@ def progress(description: str, total: int | None) -> Iterator[Any]:
     )
     with bar:
         task = bar.add_task(str(safe_text(description)), total=total)
-        yield lambda count=1: bar.advance(task, count)
+
+        def advance(count: int = 1) -> None:
+            bar.advance(task, count)
+
+        yield advance

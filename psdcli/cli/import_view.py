@@ -60,3 +60,12 @@ def _show(outcome: BundleOutcome) -> None:
             )
     for message in outcome.warnings:
         output.warning(message)
+
+
+def render_warnings(messages: list[str], *, as_json: bool) -> None:
+    """Show warnings about the run as a whole, such as unanswered follow-ups."""
+    if as_json and messages:
+        output.emit_json_line({"warnings": messages})
+        return
+    for message in messages:
+        output.warning(message)

@@ -54,7 +54,7 @@ def import_command(
     """
     from psdcli.cli import import_view, secrets
     from psdcli.core.errors import UsageError
-    from psdcli.core.importer import ImportRequest, import_bundles
+    from psdcli.core.importer import ImportRequest, ImportRun
     from psdcli.core.settings import ImportLimits
     from psdcli.crypto.identities import load_identity_file
 
@@ -80,7 +80,8 @@ def import_command(
         paths, analyst, identities, bundle_passphrase, ImportLimits.from_env()
     )
     with state.database(create=True) as database:
-        outcomes = import_bundles(database, request, import_view.start_progress)
-        failed = import_view.render(outcomes, as_json=json_)
+        run = ImportRun(database, request, import_view.start_progress)
+        failed = import_view.render(run, as_json=json_)
+        import_view.render_warnings(run.final_warnings(), as_json=json_)
     if failed:
         raise typer.Exit(1)

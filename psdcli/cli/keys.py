@@ -46,7 +46,7 @@ def keys_generate(
             passphrase_fd, "New passphrase", confirm=True
         )
     generated = keys.generate_identity()
-    keys.write_identity_file(output_file, generated.text, secret)
+    keys.write_identity_file(output_file, generated.secret_text, secret)
     output.info(f"Wrote a new identity to {output_file} (mode 0600).")
     output.info("Give the intake service this recipient:")
     output.line(generated.recipient)

@@ -167,11 +167,6 @@ def _report_fields(session: Session, revision: ReportRevision) -> dict[str, Any]
                 "collar_number": subject.collar_number,
                 "station": subject.station,
                 "description": subject.description,
-                **(
-                    {"other_fields": subject.extra_fields}
-                    if subject.extra_fields
-                    else {}
-                ),
             }
             for subject in subjects
         ],

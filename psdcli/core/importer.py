@@ -15,16 +15,22 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
-from psdcli.core import keep, sequence
+from psdcli.core import follow_ups, keep, sequence
 from psdcli.core.errors import BundleError, NotFoundError, PsdError
-from psdcli.core.ingest import IngestContext, store_reports
+from psdcli.core.ingest import (
+    IngestContext,
+    store_reports,
+    store_unreferenced_attachments,
+)
 from psdcli.core.outcome import BundleOutcome, BundleStatus
 from psdcli.core.settings import ImportLimits
+from psdcli.crypto.armor import is_armored
 from psdcli.crypto.decrypt import decrypt_bundle
 from psdcli.crypto.identities import IdentitySet
 from psdcli.intake.archive import CheckedBundle, open_bundle
 from psdcli.storage import repository
 from psdcli.storage.database import Database
+from psdcli.storage.models import Bundle
 from psdcli.storage.types import utc_now
 
 logger = logging.getLogger(__name__)
@@ -67,16 +73,51 @@ def expand_paths(paths: Sequence[Path]) -> list[Path]:
     return files
 
 
-def import_bundles(
-    database: Database, request: ImportRequest, start_progress: StartProgress
-) -> Iterator[BundleOutcome]:
-    """Import every file of the request, yielding one outcome per file."""
-    for path in expand_paths(request.paths):
-        outcome = _import_one(database, request, path, start_progress)
-        logger.info(
-            "bundle %s: %s", outcome.bundle_id or path.name, outcome.status.value
-        )
-        yield outcome
+class ImportRun:
+    """One ``psdcli import`` run: iterate it for one outcome per bundle file.
+
+    Follow-ups whose original report is still unknown when the whole run is
+    done are listed by ``final_warnings``. They are not reported per bundle,
+    because a later file of the same run may bring the original.
+    """
+
+    def __init__(
+        self, database: Database, request: ImportRequest, start_progress: StartProgress
+    ) -> None:
+        self._database = database
+        self._request = request
+        self._start_progress = start_progress
+        self._answered: set[str] = set()
+
+    def __iter__(self) -> Iterator[BundleOutcome]:
+        for path in expand_paths(self._request.paths):
+            outcome = _import_one(
+                self._database,
+                self._request,
+                path,
+                self._start_progress,
+                self._answered,
+            )
+            logger.info(
+                "bundle %s: %s", outcome.bundle_id or path.name, outcome.status.value
+            )
+            yield outcome
+
+    def final_warnings(self) -> list[str]:
+        """Return warnings about follow-ups whose original is still unknown."""
+        with self._database.read_session() as session:
+            missing = follow_ups.missing_originals(session, self._answered)
+        return [follow_ups.missing_original_warning(reference) for reference in missing]
+
+
+@dataclass
+class _BundleFile:
+    """One bundle file of a run and what is known about it so far."""
+
+    path: Path
+    sha256: str
+    size: int
+    outcome: BundleOutcome
 
 
 def _import_one(
@@ -84,42 +125,33 @@ def _import_one(
     request: ImportRequest,
     path: Path,
     start_progress: StartProgress,
+    answered: set[str],
 ) -> BundleOutcome:
     outcome = BundleOutcome(path=str(path), status=BundleStatus.REJECTED)
     try:
-        file_sha256, file_size = _hash_file(path)
+        sha256, size = _hash_file(path)
+        job = _BundleFile(path, sha256, size, outcome)
         with database.read_session() as session:
-            existing = repository.find_bundle(session, file_sha256=file_sha256)
+            existing = repository.find_bundle(session, file_sha256=sha256)
         if existing is not None:
-            return _already(
-                outcome, existing.bundle_id, existing.sequence, existing.recipient_force
-            )
+            return _already(outcome, existing)
         with (
             _decrypted(path, request) as plaintext,
             open_bundle(plaintext, request.limits) as checked,
         ):
-            _store(
-                database,
-                request,
-                path,
-                checked,
-                outcome,
-                (file_sha256, file_size),
-                start_progress,
-            )
+            _store(database, request, job, checked, start_progress)
+        answered.update(outcome.answered)
     except PsdError as error:
         outcome.status = BundleStatus.REJECTED
         outcome.error = str(error)
     return outcome
 
 
-def _already(
-    outcome: BundleOutcome, bundle_id: str, seq: int, force: str
-) -> BundleOutcome:
+def _already(outcome: BundleOutcome, existing: Bundle) -> BundleOutcome:
     outcome.status = BundleStatus.ALREADY_IMPORTED
-    outcome.bundle_id = bundle_id
-    outcome.sequence = seq
-    outcome.recipient_force = force
+    outcome.bundle_id = existing.bundle_id
+    outcome.sequence = existing.sequence
+    outcome.recipient_force = existing.recipient_force
     return outcome
 
 
@@ -155,43 +187,45 @@ def _hash_file(path: Path) -> tuple[str, int]:
 def _store(
     database: Database,
     request: ImportRequest,
-    path: Path,
+    job: _BundleFile,
     checked: CheckedBundle,
-    outcome: BundleOutcome,
-    file_info: tuple[str, int],
     start_progress: StartProgress,
 ) -> None:
+    """Store one checked bundle in one transaction, keeping its file beside it."""
+    outcome = job.outcome
     manifest = checked.manifest
     outcome.bundle_id = str(manifest.bundle_id)
     outcome.sequence = manifest.sequence
     outcome.recipient_force = manifest.recipient_force
-    file_sha256, file_size = file_info
-    stored_name = keep.stored_name(file_sha256)
+    stored_name = keep.stored_name(job.sha256)
     with (
-        keep.kept_copy(path, database.bundle_dir, stored_name) as copy,
+        keep.kept_copy(job.path, database.bundle_dir, stored_name) as copy,
         database.write_session() as session,
     ):
         existing = repository.find_bundle(session, bundle_id=outcome.bundle_id)
         if existing is not None:
             copy.discard()
-            _already(
-                outcome, existing.bundle_id, existing.sequence, existing.recipient_force
-            )
+            _already(outcome, existing)
             return
         outcome.warnings.extend(sequence.reused_sequence_warnings(session, manifest))
-        recipients = _storage_recipients(session, request)
-        bundle_row_id = repository.insert_bundle(
+        row = _bundle_row(request, job, checked, stored_name)
+        context = IngestContext(
             session,
-            _bundle_row(request, path, checked, file_sha256, file_size, stored_name),
+            repository.insert_bundle(session, row),
+            _storage_recipients(session, request),
         )
-        context = IngestContext(session, bundle_row_id, recipients)
-        advance = start_progress(path.name, checked.report_count)
+        advance = start_progress(job.path.name, checked.report_count)
         store_reports(
             context, checked.iter_reports(), request.limits.batch_size, advance
         )
+        store_unreferenced_attachments(context, checked.unreferenced_attachments)
+        follow_ups.flag_answered_cases(session, context.follow_ups)
+        follow_ups.flag_cases_with_earlier_follow_ups(session, context.new_references)
         outcome.counts = context.counts
-        outcome.warnings.extend(sequence.follow_up_warnings(session, context))
-        repository.set_bundle_counts(session, bundle_row_id, _count_columns(outcome))
+        outcome.answered = set(context.follow_ups)
+        repository.set_bundle_counts(
+            session, context.bundle_row_id, _count_columns(outcome)
+        )
     outcome.status = BundleStatus.IMPORTED
     with database.read_session() as session:
         outcome.warnings.extend(
@@ -216,12 +250,7 @@ def _storage_recipients(session: Any, request: ImportRequest) -> list[str]:
 
 
 def _bundle_row(
-    request: ImportRequest,
-    path: Path,
-    checked: CheckedBundle,
-    file_sha256: str,
-    file_size: int,
-    stored_name: str,
+    request: ImportRequest, job: _BundleFile, checked: CheckedBundle, stored_name: str
 ) -> dict[str, Any]:
     manifest = checked.manifest
     return {
@@ -232,17 +261,22 @@ def _bundle_row(
         "exported_at": manifest.exported_at,
         "imported_at": utc_now(),
         "imported_by": request.analyst,
-        "file_name": path.name,
-        "file_sha256": file_sha256,
-        "file_size": file_size,
+        "file_name": job.path.name,
+        "file_sha256": job.sha256,
+        "file_size": job.size,
         "stored_name": stored_name,
-        "armored": checked.armored if hasattr(checked, "armored") else False,
+        "armored": _is_armored(job.path),
         "reports_total": checked.report_count,
         "reports_imported": 0,
         "reports_unchanged": 0,
         "reports_quarantined": 0,
-        "manifest_extra": dict(manifest.model_extra or {}),
+        "manifest_extra": manifest.unknown_fields(),
     }
+
+
+def _is_armored(path: Path) -> bool:
+    with path.open("rb") as handle:
+        return is_armored(handle.read(64))
 
 
 def _count_columns(outcome: BundleOutcome) -> dict[str, int]:

@@ -42,7 +42,7 @@ class IngestContext:
     recipients: Sequence[str]
     counts: ReportCounts = field(default_factory=ReportCounts)
     follow_ups: set[str] = field(default_factory=set)
-    seen_references: set[str] = field(default_factory=set)
+    new_references: set[str] = field(default_factory=set)
 
 
 def store_reports(
@@ -59,6 +59,25 @@ def store_reports(
                 _quarantine(context, item, item.reference, item.reason)
         _store_accepted(context, accepted)
         advance(len(batch))
+
+
+def store_unreferenced_attachments(
+    context: IngestContext, attachments: Sequence[Any]
+) -> None:
+    """Quarantine attachments that sit in a folder no report is named after."""
+    for attachment in attachments:
+        reason = (
+            f"attachment {attachment.path} belongs to no report in this bundle; "
+            "it is kept so that nothing the bundle carried is lost"
+        )
+        _quarantine_members(
+            context,
+            attachment.path,
+            None,
+            reason,
+            [(attachment.path, attachment.data)],
+            size=attachment.size,
+        )
 
 
 def _batched(items: Iterator[Any], size: int) -> Iterator[list[Any]]:
@@ -80,6 +99,7 @@ def _store_accepted(context: IngestContext, accepted: list[AcceptedReport]) -> N
         case = known.get(report.reference)
         if case is None:
             new_cases.append(item)
+            context.new_references.add(report.reference)
             context.counts.imported += 1
             continue
         previous = case.revision_hashes.get(report.revision)
@@ -133,7 +153,6 @@ def _insert_revisions(
         )
         if report.follow_up_to:
             context.follow_ups.add(report.follow_up_to)
-        context.seen_references.add(report.reference)
     repository.insert_rows(session, ReportTheme, themes)
     repository.insert_rows(session, ReportSubject, subjects)
     repository.insert_rows(session, Attachment, attachments)
@@ -183,7 +202,7 @@ def _revision_row(
         "persons_at_risk": dumped["persons_at_risk"],
         "immediate_danger": _immediate_danger(report),
         "follow_up_to": report.follow_up_to,
-        "extra_fields": dict(report.model_extra or {}),
+        "extra_fields": report.unknown_fields(),
         "has_contact": contact is not None,
         "contact_sealed": None
         if contact is None
@@ -196,7 +215,6 @@ def _subject_rows(revision_id: int, report: Any) -> Iterator[dict[str, Any]]:
     for position, subject in enumerate(report.subjects):
         dumped = subject.model_dump(mode="json", by_alias=True)
         row = {name: dumped.get(name) for name in SUBJECT_FIELDS}
-        row["extra_fields"] = dict(subject.model_extra or {})
         yield {"revision_id": revision_id, "position": position, **row}
 
 
@@ -223,16 +241,32 @@ def _quarantine(
     """Store a report that cannot become a case, sealed with its attachments."""
     members = [(item.path, item.raw)]
     members.extend((file.path, file.data) for file in item.attachments)
-    packed = _pack(members)
+    _quarantine_members(
+        context, item.path, reference, reason, members, size=len(item.raw)
+    )
+
+
+def _quarantine_members(
+    context: IngestContext,
+    path: str,
+    reference: str | None,
+    reason: str,
+    members: list[tuple[str, bytes]],
+    *,
+    size: int,
+) -> None:
+    """Seal ``members`` into one quarantine row with the reason."""
     context.counts.quarantined += 1
     row = {
         "bundle_id": context.bundle_row_id,
-        "path": item.path,
+        "path": path,
         "reference": reference,
         "reason": reason,
-        "size": len(item.raw),
-        "attachment_count": len(item.attachments),
-        "sealed": seal(packed, context.recipients),
+        "size": size,
+        "attachment_count": sum(
+            1 for name, _ in members if name.startswith("attachments/")
+        ),
+        "sealed": seal(_pack(members), context.recipients),
     }
     repository.insert_rows(context.session, QuarantineRow, [row])
 

@@ -37,6 +37,8 @@ class BundleOutcome:
     counts: ReportCounts = field(default_factory=ReportCounts)
     error: str | None = None
     warnings: list[str] = field(default_factory=list)
+    # References that this bundle's follow-ups answer, checked at the end of a run.
+    answered: set[str] = field(default_factory=set)
 
     @property
     def failed(self) -> bool:

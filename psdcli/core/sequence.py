@@ -1,14 +1,12 @@
-"""Warnings about bundle sequence numbers and follow-up references."""
+"""Warnings about gaps and reuse in a force's bundle sequence numbers."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
-from sqlmodel import Session, col
+from sqlmodel import Session
 
 from psdcli.storage import repository
-from psdcli.storage.models import Case
 
 
 def missing_sequences(sequences: list[int]) -> list[int]:
@@ -49,21 +47,3 @@ def reused_sequence_warnings(session: Session, manifest: Any) -> list[str]:
                 f"used by bundle {bundle_id}; check with the intake service."
             ]
     return []
-
-
-def follow_up_warnings(session: Session, context: Any) -> list[str]:
-    """Flag cases that received a follow-up; warn about unknown originals."""
-    if not context.follow_ups:
-        return []
-    wanted = sorted(context.follow_ups)
-    rows = session.execute(
-        select(col(Case.id), col(Case.reference)).where(col(Case.reference).in_(wanted))
-    ).all()
-    found = {reference: case_id for case_id, reference in rows}
-    repository.flag_cases_updated(session, list(found.values()))
-    return [
-        f"a report follows up {reference}, which is not in the database; "
-        "it was imported as a case of its own."
-        for reference in wanted
-        if reference not in found
-    ]

@@ -45,6 +45,9 @@ class ImportLimits:
     spool_bytes: int = 32 * MIB
     max_plaintext_bytes: int = 4096 * MIB
     max_members: int = 500_000
+    # zipfile holds the whole ZIP central directory in memory. 64 MiB lists
+    # max_members members with names of about 80 bytes.
+    max_central_directory_bytes: int = 64 * MIB
     max_uncompressed_bytes: int = 8192 * MIB
     max_member_bytes: int = 64 * MIB
     max_compression_ratio: int = 200

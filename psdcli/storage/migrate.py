@@ -19,7 +19,7 @@ MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 # The newest migration. Checking the stored version against this constant
 # avoids loading Alembic on every command; a test keeps it equal to the head
 # of the migration scripts.
-HEAD_REVISION = "0001"
+HEAD_REVISION = "0002"
 
 
 def current_revision(connection: Connection) -> str | None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Index, LargeBinary, Text, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, Index, LargeBinary, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from psdcli.storage.types import UTCDateTime
@@ -112,7 +112,6 @@ class ReportSubject(SQLModel, table=True):
     collar_number: str | None = Field(default=None, sa_type=Text)
     station: str | None = Field(default=None, sa_type=Text)
     description: str | None = Field(default=None, sa_type=Text)
-    extra_fields: dict[str, Any] = Field(default_factory=dict, sa_type=JSON)
 
 
 class Attachment(SQLModel, table=True):
@@ -161,3 +160,50 @@ def row_id(row: Bundle | Case | ReportRevision) -> int:
     if row.id is None:
         raise ValueError(f"{type(row).__name__} has no id; it was never stored")
     return row.id
+
+
+# The six kinds of processing that UK law-enforcement logs must record (Data
+# Protection Act 2018, section 62). The migration repeats this list in a CHECK
+# constraint.
+AUDIT_OPERATIONS = (
+    "collection",
+    "alteration",
+    "consultation",
+    "disclosure",
+    "combination",
+    "erasure",
+)
+
+
+class AuditEvent(SQLModel, table=True):
+    """One entry of the append-only, hash-chained audit trail.
+
+    Rows are only ever inserted, by ``psdcli.audit.log.record_event``. Database
+    triggers reject UPDATE and DELETE, and ``psdcli.audit.chain`` defines how
+    ``hash`` covers every other column.
+    """
+
+    __tablename__ = "audit_event"
+    __table_args__ = (
+        CheckConstraint(
+            "operation IN ("
+            + ", ".join(f"'{name}'" for name in AUDIT_OPERATIONS)
+            + ")",
+            name="ck_audit_event_operation",
+        ),
+    )
+
+    sequence: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    event_id: str = Field(unique=True, max_length=36)
+    occurred_at: datetime = Field(sa_type=UTCDateTime, index=True)
+    analyst: str = Field(index=True, max_length=64)
+    operation: str = Field(index=True, max_length=16)
+    action: str = Field(max_length=64)
+    case_reference: str | None = Field(default=None, index=True, max_length=64)
+    bundle_id: str | None = Field(default=None, max_length=64)
+    recipient: str | None = Field(default=None, sa_type=Text)
+    reason: str | None = Field(default=None, sa_type=Text)
+    details: dict[str, Any] = Field(default_factory=dict, sa_type=JSON)
+    tool_version: str = Field(max_length=32)
+    prev_hash: str = Field(max_length=64)
+    hash: str = Field(max_length=64)

@@ -93,7 +93,7 @@ def list_cases(
         )
     if filters.limit is not None:
         query = query.limit(filters.limit)
-    return [(case, revision) for case, revision in session.execute(query).tuples()]
+    return [(case, revision) for case, revision in session.execute(query)]
 
 
 def themes_by_revision(
@@ -141,7 +141,7 @@ def case_revisions(
         .where(col(ReportRevision.case_id) == case_id)
         .order_by(col(ReportRevision.revision))
     )
-    return [(revision, bundle) for revision, bundle in session.execute(query).tuples()]
+    return [(revision, bundle) for revision, bundle in session.execute(query)]
 
 
 def attachments_of(session: Session, revision_id: int) -> list[Attachment]:

@@ -143,7 +143,6 @@ def upgrade() -> None:
     sa.Column('collar_number', sa.Text(), nullable=True),
     sa.Column('station', sa.Text(), nullable=True),
     sa.Column('description', sa.Text(), nullable=True),
-    sa.Column('extra_fields', sa.JSON(), nullable=False),
     sa.ForeignKeyConstraint(['revision_id'], ['report_revision.id'], ),
     sa.PrimaryKeyConstraint('revision_id', 'position')
     )
