@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
 import io
+import json
 import random
 import sqlite3
 import uuid
+import warnings
+import zipfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -86,3 +90,61 @@ def database_snapshot(db_path: Path) -> list[str]:
         return list(connection.iterdump())
     finally:
         connection.close()
+
+
+def manifest_for(
+    members: Mapping[str, bytes],
+    *,
+    bundle_id: str | None = None,
+    version: int = 1,
+    sequence: int = 1,
+    media_type: str = "text/plain",
+) -> dict[str, Any]:
+    """Return a correct manifest listing ``members`` with their hashes and sizes."""
+
+    def entry(path: str, data: bytes) -> dict[str, Any]:
+        return {
+            "path": path,
+            "sha256": hashlib.sha256(data).hexdigest(),
+            "size": len(data),
+        }
+
+    return {
+        "format": "psd-intake-bundle",
+        "version": version,
+        "bundle_id": bundle_id or str(uuid.uuid4()),
+        "sequence": sequence,
+        "exported_at": EXPORTED_AT,
+        "exporter": "psdcli tests",
+        "recipient_force": "west-mercia",
+        "reports": [
+            entry(p, d) for p, d in members.items() if p.startswith("reports/")
+        ],
+        "attachments": [
+            {**entry(p, d), "media_type": media_type}
+            for p, d in members.items()
+            if p.startswith("attachments/")
+        ],
+    }
+
+
+def hand_zip(
+    members: Sequence[tuple[str | zipfile.ZipInfo, bytes]],
+    compression: int = zipfile.ZIP_DEFLATED,
+) -> bytes:
+    """Return a ZIP with exactly these members, in this order, made with zipfile."""
+    buffer = io.BytesIO()
+    with warnings.catch_warnings(), zipfile.ZipFile(buffer, "w", compression) as archive:
+        # zipfile warns about a duplicate name; some tests write one on purpose.
+        warnings.simplefilter("ignore", UserWarning)
+        for name, data in members:
+            archive.writestr(name, data)
+    return buffer.getvalue()
+
+
+def report_members(report_list: Sequence[Mapping[str, Any]]) -> dict[str, bytes]:
+    """Return the archive members of some reports, keyed by path."""
+    return {
+        f"reports/{report['reference']}.json": json.dumps(report).encode()
+        for report in report_list
+    }
