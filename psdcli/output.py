@@ -86,12 +86,19 @@ def emit_json_line(data: Any) -> None:
 
 
 def table(
-    columns: Sequence[str], rows: Sequence[Sequence[object]], *, title: str = ""
+    columns: Sequence[str],
+    rows: Sequence[Sequence[object]],
+    *,
+    title: str = "",
+    no_wrap: Sequence[str] = (),
 ) -> None:
-    """Print a table whose every cell is untrusted text."""
+    """Print a table whose every cell is untrusted text.
+
+    Columns named in ``no_wrap`` hold identifiers that stay on one line.
+    """
     grid = Table(title=title or None, title_justify="left")
     for column in columns:
-        grid.add_column(column, overflow="fold")
+        grid.add_column(column, overflow="fold", no_wrap=column in no_wrap)
     for row in rows:
         grid.add_row(*(safe_text(cell) for cell in row))
     stdout.print(grid)

@@ -20,7 +20,7 @@ def render_list(rows: list[dict[str, Any]], *, as_json: bool) -> None:
             "reference",
             "status",
             "received",
-            "age (days)",
+            "days",
             "themes",
             "subject forces",
             "flags",
@@ -31,13 +31,19 @@ def render_list(rows: list[dict[str, Any]], *, as_json: bool) -> None:
                 row["status"],
                 row["received_at"][:10],
                 row["age_days"],
-                ", ".join(row["themes"]),
+                _words(row["themes"]),
                 ", ".join(row["subject_forces"]),
                 _flags(row),
             )
             for row in rows
         ],
+        no_wrap=("reference", "status", "received"),
     )
+
+
+def _words(ids: list[str]) -> str:
+    """Return ids with spaces for underscores, so that table cells wrap at words."""
+    return ", ".join(theme.replace("_", " ") for theme in ids)
 
 
 def _flags(row: dict[str, Any]) -> str:
