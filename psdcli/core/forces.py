@@ -126,17 +126,17 @@ def suggest_force_ids(value: str, limit: int = 3) -> list[str]:
     come first (``met`` suggests ``metropolitan``), then close spellings
     found by difflib.
     """
-    wanted = _normalise(value)
-    if not wanted:
+    requested = _normalise(value)
+    if not requested:
         return []
     keys = {_normalise(id_): id_ for id_ in FORCE_IDS}
     keys |= {_normalise(name): id_ for id_, name in FORCE_NAMES.items()}
-    if wanted in keys:
-        return [keys[wanted]]
+    if requested in keys:
+        return [keys[requested]]
     containing = []
-    if len(wanted) >= _MIN_CONTAINED_CHARS:
-        containing = [key for key in keys if wanted in key or key in wanted]
-    close = difflib.get_close_matches(wanted, keys, n=limit * 2)
+    if len(requested) >= _MIN_CONTAINED_CHARS:
+        containing = [key for key in keys if requested in key or key in requested]
+    close = difflib.get_close_matches(requested, keys, n=limit * 2)
     suggestions: list[str] = []
     for key in containing + close:
         force_id = keys[key]
@@ -151,8 +151,10 @@ def _normalise(value: str) -> str:
 
 
 def _describe_unknown(value: str) -> str:
-    shown = value if len(value) <= _MAX_SHOWN_CHARS else value[:_MAX_SHOWN_CHARS] + "…"
-    message = f"unknown force id {shown!r}"
+    shortened = (
+        value if len(value) <= _MAX_SHOWN_CHARS else value[:_MAX_SHOWN_CHARS] + "…"
+    )
+    message = f"unknown force id {shortened!r}"
     suggestions = suggest_force_ids(value[:100])
     if suggestions:
         return f"{message}; did you mean {' or '.join(suggestions)}?"

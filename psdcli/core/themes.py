@@ -1,7 +1,7 @@
 """The reporting themes that a member of the public chooses for a report.
 
-A theme records what the reporter said the report is about. The analyst's own
-assessment uses the national counter-corruption categories, which are kept
+A theme is the subject that the reporter chose for the report. The analyst's
+own assessment uses the national counter-corruption categories, which are kept
 separately and never overwrite the theme.
 """
 

@@ -1,0 +1,1 @@
+"""Intake bundles: the ZIP archives that the anonymous reporting line exports."""
