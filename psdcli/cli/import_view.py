@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from pathlib import Path
 from contextlib import ExitStack
 
 from psdcli import output
@@ -38,7 +39,11 @@ def render(outcomes: Iterable[BundleOutcome], *, as_json: bool) -> bool:
 
 def _show(outcome: BundleOutcome) -> None:
     if outcome.status is BundleStatus.REJECTED:
-        output.error(f"{outcome.path}: {outcome.error}")
+        message = outcome.error or "rejected"
+        # Errors from the decryption layer already name the file.
+        if Path(outcome.path).name not in message:
+            message = f"{outcome.path}: {message}"
+        output.error(message)
         return
     label = (
         f"{outcome.path}: bundle {outcome.bundle_id} "

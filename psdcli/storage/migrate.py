@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -19,7 +20,7 @@ MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 # The newest migration. Checking the stored version against this constant
 # avoids loading Alembic on every command; a test keeps it equal to the head
 # of the migration scripts.
-HEAD_REVISION = "0002"
+HEAD_REVISION = "0003"
 
 
 def current_revision(connection: Connection) -> str | None:
@@ -61,6 +62,11 @@ def _run_alembic_upgrade(engine: Engine) -> None:
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     write_engine = engine.execution_options(**{sqlite.WRITE_OPTION: True})
-    with write_engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.upgrade(config, "head")
+    with write_engine.connect() as connection:
+        if engine.dialect.name == "sqlite":
+            suspended = sqlite.foreign_keys_suspended(connection)
+        else:
+            suspended = contextlib.nullcontext()
+        with suspended, connection.begin():
+            config.attributes["connection"] = connection
+            command.upgrade(config, "head")

@@ -7,6 +7,8 @@ PostgreSQL URL works without changes there.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -76,3 +78,28 @@ def configure_engine(engine: Engine) -> None:
             connection.exec_driver_sql("BEGIN IMMEDIATE")
         else:
             connection.exec_driver_sql("BEGIN")
+
+
+@contextmanager
+def foreign_keys_suspended(connection: Connection) -> Iterator[None]:
+    """Turn foreign key checks off for a migration, then check every reference.
+
+    Altering a table on SQLite copies it, drops the original and renames the
+    copy; with foreign keys on, dropping a referenced table fails. The pragma
+    only takes effect outside a transaction, so it goes straight to the
+    driver connection, before the migration's transaction begins.
+    """
+    driver = connection.connection.dbapi_connection
+    if driver is None:
+        raise DatabaseError("the database connection closed before the migration.")
+    driver.execute("PRAGMA foreign_keys = OFF")
+    try:
+        yield
+        problems = driver.execute("PRAGMA foreign_key_check").fetchall()
+        if problems:
+            raise DatabaseError(
+                f"the schema upgrade left {len(problems)} broken references; the "
+                "database was not changed. Report this with the database's schema."
+            )
+    finally:
+        driver.execute("PRAGMA foreign_keys = ON")
