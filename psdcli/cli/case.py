@@ -6,9 +6,10 @@ from typing import Annotated
 
 import typer
 
+from psdcli.cli import case_safeguard, case_steps
 from psdcli.cli.state import get_state
 
-app = typer.Typer(help="List and read cases.", no_args_is_help=True)
+app = typer.Typer(help="List, read and decide cases.", no_args_is_help=True)
 
 JsonOption = Annotated[
     bool, typer.Option("--json", help="Print JSON instead of tables.")
@@ -73,3 +74,7 @@ def case_show(
     with get_state(ctx).database() as database, database.read_session() as session:
         data = browse.case_detail(session, reference, revision)
     case_view.render_detail(data, as_json=json_)
+
+
+case_steps.register(app)
+case_safeguard.register(app)

@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlmodel import Session
 
+from psdcli.core import numbering
 from psdcli.core.outcome import ReportCounts
 from psdcli.crypto.seal import seal
 from psdcli.intake.archive import AcceptedReport, QuarantinedReport
@@ -126,7 +127,11 @@ def _store_accepted(context: IngestContext, accepted: list[AcceptedReport]) -> N
                     "immediate_danger": _immediate_danger(report),
                 }
             )
-    case_ids = repository.insert_cases(session, [_case_row(item) for item in new_cases])
+    numbers = numbering.allocate(session, utc_now().year, len(new_cases))
+    rows = [
+        _case_row(item, number) for item, number in zip(new_cases, numbers, strict=True)
+    ]
+    case_ids = repository.insert_cases(session, rows)
     added.extend(zip(case_ids, new_cases, strict=True))
     repository.mark_cases_updated(session, updates)
     _insert_revisions(context, added)
@@ -162,11 +167,13 @@ def _immediate_danger(report: Any) -> bool:
     return any(person.immediate_danger for person in report.persons_at_risk)
 
 
-def _case_row(item: AcceptedReport) -> dict[str, Any]:
+def _case_row(item: AcceptedReport, case_number: str) -> dict[str, Any]:
     report = item.report
     now = utc_now()
     return {
         "reference": report.reference,
+        "case_number": case_number,
+        "version": 1,
         "status": "new",
         "received_at": report.received_at,
         "created_at": now,

@@ -9,7 +9,7 @@ ciphertext (the ``sealed`` columns), never as plaintext.
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import JSON, CheckConstraint, Index, LargeBinary, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
@@ -49,7 +49,15 @@ class Case(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     reference: str = Field(unique=True, max_length=64)
+    case_number: str = Field(unique=True, max_length=32)
     status: str = Field(default="new", index=True, max_length=32)
+    assigned_to: str | None = Field(default=None, index=True, max_length=64)
+    category: str | None = Field(default=None, index=True, max_length=64)
+    # Incremented by every change, so that a change based on an older view
+    # of the case can be detected and refused.
+    version: int = 1
+    updated_by: str | None = Field(default=None, max_length=64)
+    last_step: str | None = Field(default=None, max_length=32)
     received_at: datetime = Field(sa_type=UTCDateTime, index=True)
     created_at: datetime = Field(sa_type=UTCDateTime)
     updated_at: datetime = Field(sa_type=UTCDateTime)
@@ -155,8 +163,12 @@ class StorageRecipient(SQLModel, table=True):
     added_by: str = Field(max_length=64)
 
 
-def row_id(row: Bundle | Case | ReportRevision) -> int:
-    """Return the primary key of a row read from the database."""
+class _HasId(Protocol):
+    id: int | None
+
+
+def row_id(row: _HasId) -> int:
+    """Return the primary key of a row that was stored or read from the database."""
     if row.id is None:
         raise ValueError(f"{type(row).__name__} has no id; it was never stored")
     return row.id

@@ -159,3 +159,15 @@ def follow_ups_of(session: Session, reference: str) -> list[str]:
     """Return the references of reports that follow up ``reference``."""
     query = select(col(Case.reference)).where(col(Case.follow_up_to) == reference)
     return list(session.scalars(query.order_by(col(Case.received_at))))
+
+
+def latest_revision_id(session: Session, case: Case) -> int:
+    """Return the id of the latest revision of a case."""
+    query = select(col(ReportRevision.id)).where(
+        col(ReportRevision.case_id) == case.id,
+        col(ReportRevision.revision) == case.latest_revision,
+    )
+    revision_id = session.scalars(query).one()
+    if revision_id is None:
+        raise ValueError(f"case {case.reference} has no latest revision")
+    return int(revision_id)

@@ -15,6 +15,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import func, select, text
 from sqlmodel import SQLModel
 
+import psdcli.storage.casework_models  # noqa: F401  (registers the tables)
 from psdcli.core.errors import ConfigError, DatabaseError, NotFoundError
 from psdcli.storage import location, migrate
 from psdcli.storage.database import Database, open_database

@@ -1,0 +1,171 @@
+"""Safeguarding: who is at risk, how much, what was done, and when to review."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from enum import StrEnum
+
+from sqlmodel import Session
+
+from psdcli.core.casework import Actor, StepResult, begin, finish
+from psdcli.core.dates import require_future_date
+from psdcli.core.decisions import require_text
+from psdcli.core.errors import NotFoundError, UsageError
+from psdcli.core.workflow import Step
+from psdcli.storage import case_repository, queries
+from psdcli.storage.casework_models import Safeguarding
+from psdcli.storage.models import Case, row_id
+from psdcli.storage.types import utc_now
+
+MAX_SCORES = {"dash": 27, "dara": 100, "other": 1000}
+
+
+class AtRisk(StrEnum):
+    """Who is at risk."""
+
+    VICTIM = "victim"
+    CHILD = "child"
+    ADULT_AT_RISK = "adult-at-risk"
+    REPORTER = "reporter"
+
+
+class RiskLevel(StrEnum):
+    """The assessed level of risk."""
+
+    STANDARD = "standard"
+    MEDIUM = "medium"
+    HIGH = "high"
+
+
+class RiskTool(StrEnum):
+    """How the risk was assessed: DASH, DARA, another tool or professional judgement."""
+
+    DASH = "dash"
+    DARA = "dara"
+    OTHER = "other"
+    JUDGEMENT = "judgement"
+
+
+@dataclass
+class SafeguardingRequest:
+    """Everything ``case safeguard`` records."""
+
+    at_risk: str
+    risk: str
+    tool: str
+    actions: list[str]
+    rationale: str
+    score: int | None = None
+    urgency: str | None = None
+    referral_ref: str | None = None
+    review_on: date | None = None
+    subject_can_access_systems: bool | None = None
+    conflict_of_interest: str | None = None
+    extra: dict[str, str] = field(default_factory=dict)
+
+
+def _choice(enum: type[StrEnum], value: str, option: str) -> str:
+    try:
+        return enum(value.strip().lower()).value
+    except ValueError:
+        accepted = ", ".join(member.value for member in enum)
+        raise UsageError(
+            f"invalid {option} {value!r}; use one of: {accepted}."
+        ) from None
+
+
+def _check_score(tool: str, score: int | None) -> int | None:
+    if score is None:
+        return None
+    if tool == RiskTool.JUDGEMENT:
+        raise UsageError(
+            "--score applies to a risk tool, not to professional judgement."
+        )
+    limit = MAX_SCORES[tool]
+    if not 0 <= score <= limit:
+        raise UsageError(f"invalid --score {score} for {tool}; use 0 to {limit}.")
+    return score
+
+
+def _partner_abuse(session: Session, case: Case) -> bool:
+    themes = queries.themes_by_revision(
+        session, [queries.latest_revision_id(session, case)]
+    )
+    tags = case_repository.tags_of(session, row_id(case))
+    return (
+        any("partner_abuse" in values for values in themes.values()) or "ppda" in tags
+    )
+
+
+def safeguard(
+    session: Session, identifier: str, actor: Actor, request: SafeguardingRequest
+) -> StepResult:
+    """Record a safeguarding assessment and its actions, each open until complete."""
+    tool = _choice(RiskTool, request.tool, "--tool")
+    actions = [require_text(action, "action", "--action") for action in request.actions]
+    if not actions:
+        raise UsageError("record at least one safeguarding action with --action TEXT.")
+    record = Safeguarding(
+        case_id=0,
+        at_risk=_choice(AtRisk, request.at_risk, "--at-risk"),
+        risk=_choice(RiskLevel, request.risk, "--risk"),
+        tool=tool,
+        score=_check_score(tool, request.score),
+        urgency=request.urgency,
+        referral_ref=request.referral_ref,
+        review_on=None
+        if request.review_on is None
+        else require_future_date(request.review_on, "review date", "--review-on"),
+        subject_can_access_systems=request.subject_can_access_systems,
+        conflict_of_interest=request.conflict_of_interest,
+        rationale=require_text(request.rationale, "rationale", "--rationale"),
+        decided_by=actor.analyst,
+        decided_at=utc_now(),
+    )
+    case, after = begin(session, identifier, Step.SAFEGUARD, actor)
+    if request.subject_can_access_systems is None and _partner_abuse(session, case):
+        raise UsageError(
+            f"case {case.case_number} concerns partner abuse: record whether the "
+            "subject can reach police systems about the person at risk with "
+            "--subject-system-access yes|no|unknown."
+        )
+    record.case_id = row_id(case)
+    case_repository.add_safeguarding(session, record, actions)
+    return finish(
+        session,
+        case,
+        Step.SAFEGUARD,
+        after,
+        actor,
+        details={"safeguarding_id": record.id, "actions": len(actions)},
+    )
+
+
+def complete_action(
+    session: Session, identifier: str, action_id: int, actor: Actor
+) -> StepResult:
+    """Mark one safeguarding action complete."""
+    case, after = begin(session, identifier, Step.COMPLETE_ACTION, actor)
+    action = case_repository.find_action(session, row_id(case), action_id)
+    if action is None:
+        raise NotFoundError(
+            f"case {case.case_number} has no safeguarding action {action_id}; "
+            f"`psdcli case show {case.case_number}` lists them."
+        )
+    if action.completed_at is not None:
+        raise UsageError(
+            f"safeguarding action {action_id} was already completed by "
+            f"{action.completed_by} on {action.completed_at:%Y-%m-%d}."
+        )
+    action.completed_at = utc_now()
+    action.completed_by = actor.analyst
+    session.add(action)
+    return finish(
+        session,
+        case,
+        Step.COMPLETE_ACTION,
+        after,
+        actor,
+        details={"action_id": action_id},
+    )
