@@ -20,31 +20,60 @@ JsonOption = Annotated[
 def case_list(
     ctx: typer.Context,
     status: Annotated[
-        str | None, typer.Option(help="Only cases in this status, e.g. new.")
+        str | None,
+        typer.Option(help="Only this status: new, in_assessment, decided or closed."),
     ] = None,
     theme: Annotated[
-        str | None,
-        typer.Option(
-            help="Only reports with this reporting theme, e.g. partner_abuse."
-        ),
+        str | None, typer.Option(help="Only this reporting theme, e.g. partner_abuse.")
     ] = None,
     force: Annotated[
         str | None, typer.Option(help="Only reports about a subject of this force id.")
     ] = None,
+    category: Annotated[
+        str | None, typer.Option(help="Only this national category id.")
+    ] = None,
+    assigned_to: Annotated[
+        str | None,
+        typer.Option("--assigned-to", help="Only cases assigned to this id."),
+    ] = None,
+    overdue: Annotated[
+        bool,
+        typer.Option(
+            "--overdue",
+            help="Only unassessed cases older than PSDCLI_ASSESSMENT_DUE_DAYS (28).",
+        ),
+    ] = False,
+    safeguarding_open: Annotated[
+        bool,
+        typer.Option("--safeguarding-open", help="Only cases with open safeguarding."),
+    ] = False,
+    sort: Annotated[
+        str, typer.Option(help="received, newest, number, reference or status.")
+    ] = "received",
     limit: Annotated[
         int | None, typer.Option(min=1, help="Show at most this many cases.")
     ] = None,
     json_: JsonOption = False,
 ) -> None:
-    """List cases, oldest report first.
+    """List cases, oldest report first, with their age in days.
 
-    Example: psdcli case list --theme partner_abuse --force west-mercia
+    Example: psdcli case list --theme partner_abuse --safeguarding-open
     """
     from psdcli.cli import case_view
     from psdcli.core import browse
     from psdcli.core.validate import case_filters
 
-    filters = case_filters(status=status, theme=theme, force=force, limit=limit)
+    filters = case_filters(
+        status=status,
+        theme=theme,
+        force=force,
+        limit=limit,
+        category=category,
+        assigned_to=assigned_to,
+        overdue=overdue,
+        safeguarding_open=safeguarding_open,
+        sort=sort,
+    )
     with get_state(ctx).database() as database, database.read_session() as session:
         rows = browse.case_rows(session, filters)
     case_view.render_list(rows, as_json=json_)

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from psdcli import output
+from psdcli.cli import case_story_view
 
 
 def render_list(rows: list[dict[str, Any]], *, as_json: bool) -> None:
@@ -17,27 +19,31 @@ def render_list(rows: list[dict[str, Any]], *, as_json: bool) -> None:
         return
     output.table(
         [
+            "case",
             "reference",
             "status",
             "received",
             "days",
             "themes",
-            "subject forces",
+            "category",
+            "assigned",
             "flags",
         ],
         [
             (
+                row["case_number"],
                 row["reference"],
-                row["status"],
+                row["status"].replace("_", " "),
                 row["received_at"][:10],
                 row["age_days"],
                 _words(row["themes"]),
-                ", ".join(row["subject_forces"]),
+                row["category"] or "-",
+                row["assigned_to"] or "-",
                 _flags(row),
             )
             for row in rows
         ],
-        no_wrap=("reference", "status", "received"),
+        no_wrap=("case", "reference", "received"),
     )
 
 
@@ -50,6 +56,10 @@ def _flags(row: dict[str, Any]) -> str:
     flags = []
     if row["immediate_danger"]:
         flags.append("immediate danger")
+    if row.get("open_safeguarding_actions"):
+        flags.append(f"{row['open_safeguarding_actions']} open safeguarding")
+    if row.get("overdue"):
+        flags.append("overdue")
     if row["has_update"]:
         flags.append("updated")
     if row["follow_up_to"]:
@@ -65,7 +75,13 @@ def render_detail(data: dict[str, Any], *, as_json: bool) -> None:
     report = data["report"]
     output.fields(
         {
-            "status": data["status"],
+            "reference": data["reference"],
+            "status": data["status"].replace("_", " "),
+            "version": data["version"],
+            "assigned to": data["assigned_to"] or "-",
+            "category": data["category"] or "-",
+            "tags": ", ".join(data["tags"]) or "-",
+            "IOPC decision": "due" if data["iopc_decision_due"] else "-",
             "received": data["received_at"],
             "flags": _flags(data) or "-",
             "follow-ups": ", ".join(data["follow_ups"]) or "-",
@@ -77,9 +93,15 @@ def render_detail(data: dict[str, Any], *, as_json: bool) -> None:
             "setting": report["setting"],
             "incident": _incident(report["incident"]),
         },
-        title=f"Case {data['reference']} (revision {report['revision']} of "
+        title=f"Case {data['case_number']} (revision {report['revision']} of "
         f"{data['latest_revision']})",
     )
+    _render_report(report)
+    _render_tail(data, report)
+    case_story_view.render(data)
+
+
+def _render_report(report: dict[str, Any]) -> None:
     output.table(
         ["name", "role", "force", "rank", "collar", "station", "description"],
         [
@@ -111,7 +133,6 @@ def render_detail(data: dict[str, Any], *, as_json: bool) -> None:
         )
     output.heading("Narrative")
     output.block(report["narrative"])
-    _render_tail(data, report)
 
 
 def _render_tail(data: dict[str, Any], report: dict[str, Any]) -> None:
@@ -148,6 +169,4 @@ def _incident(incident: dict[str, Any]) -> str:
 
 
 def _plain(value: Any) -> str:
-    import json
-
     return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)

@@ -11,7 +11,11 @@ from typing import Any
 from sqlmodel import Session
 
 from psdcli.core import sequence
+from psdcli.core.case_lookup import find_case
+from psdcli.core.case_story import workflow_fields
+from psdcli.core.dates import assessment_due_before
 from psdcli.core.errors import NotFoundError, UsageError
+from psdcli.core.workflow import UNASSESSED
 from psdcli.storage import queries
 from psdcli.storage.models import Bundle, Case, ReportRevision, row_id
 from psdcli.storage.types import utc_now
@@ -86,7 +90,11 @@ def case_rows(session: Session, filters: queries.CaseFilters) -> list[dict[str, 
     revision_ids = [row_id(revision) for _, revision in pairs]
     themes = queries.themes_by_revision(session, revision_ids)
     subjects = queries.subjects_by_revision(session, revision_ids)
+    open_actions = queries.open_action_counts(
+        session, [row_id(case) for case, _ in pairs]
+    )
     now = utc_now()
+    due_before = assessment_due_before()
     rows = []
     for case, revision in pairs:
         forces = sorted({subject.force for subject in subjects[row_id(revision)]})
@@ -94,6 +102,8 @@ def case_rows(session: Session, filters: queries.CaseFilters) -> list[dict[str, 
             {
                 **_case_core(case),
                 "age_days": (now - case.received_at).days,
+                "overdue": case.status in UNASSESSED and case.received_at < due_before,
+                "open_safeguarding_actions": open_actions.get(row_id(case), 0),
                 "themes": themes[row_id(revision)],
                 "subject_forces": forces,
                 "channel": revision.channel,
@@ -106,7 +116,10 @@ def case_rows(session: Session, filters: queries.CaseFilters) -> list[dict[str, 
 def _case_core(case: Case) -> dict[str, Any]:
     return {
         "reference": case.reference,
+        "case_number": case.case_number,
         "status": case.status,
+        "assigned_to": case.assigned_to,
+        "category": case.category,
         "received_at": _iso(case.received_at),
         "latest_revision": case.latest_revision,
         "has_update": case.has_update,
@@ -118,12 +131,8 @@ def _case_core(case: Case) -> dict[str, Any]:
 def case_detail(
     session: Session, reference: str, revision: int | None = None
 ) -> dict[str, Any]:
-    """Return every field of a case's report, its revisions and attachments."""
-    case = queries.get_case(session, reference.strip())
-    if case is None:
-        raise NotFoundError(
-            f"no case with reference {reference!r}; `psdcli case list` shows them."
-        )
+    """Return every field of a case's report, its revisions, decisions and history."""
+    case = find_case(session, reference)
     revisions = queries.case_revisions(session, row_id(case))
     wanted = case.latest_revision if revision is None else revision
     chosen = next((rev for rev, _ in revisions if rev.revision == wanted), None)
@@ -134,6 +143,7 @@ def case_detail(
         )
     return {
         **_case_core(case),
+        **workflow_fields(session, case),
         "follow_ups": queries.follow_ups_of(session, case.reference),
         "revisions": [
             {

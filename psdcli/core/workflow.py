@@ -51,6 +51,10 @@ class Step(StrEnum):
     REOPEN = "reopen"
 
 
+# States in which a case still waits for its assessment; past the due period
+# such a case is overdue.
+UNASSESSED = frozenset({"new", "in_assessment"})
+
 ASSESSMENT_STEPS = frozenset(
     {
         Step.ASSIGN,

@@ -63,10 +63,9 @@ def _run_alembic_upgrade(engine: Engine) -> None:
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     write_engine = engine.execution_options(**{sqlite.WRITE_OPTION: True})
     with write_engine.connect() as connection:
+        suspended: contextlib.AbstractContextManager[None] = contextlib.nullcontext()
         if engine.dialect.name == "sqlite":
             suspended = sqlite.foreign_keys_suspended(connection)
-        else:
-            suspended = contextlib.nullcontext()
         with suspended, connection.begin():
             config.attributes["connection"] = connection
             command.upgrade(config, "head")

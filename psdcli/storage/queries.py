@@ -5,11 +5,14 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
 
-from sqlalchemy import and_, exists, select
+from sqlalchemy import and_, exists, func, select
 from sqlalchemy.orm import defer
 from sqlmodel import Session, col
 
+from psdcli.storage.casework_models import Safeguarding, SafeguardingAction
 from psdcli.storage.models import (
     Attachment,
     Bundle,
@@ -20,14 +23,25 @@ from psdcli.storage.models import (
     ReportTheme,
 )
 
+SORT_ORDERS = ("received", "newest", "number", "reference", "status")
+
 
 @dataclass
 class CaseFilters:
-    """Filters of ``case list``; None means no filter."""
+    """Filters of ``case list``; None means no filter.
+
+    ``overdue_before`` keeps unassessed cases received before that time.
+    """
 
     status: str | None = None
     theme: str | None = None
     force: str | None = None
+    category: str | None = None
+    assigned_to: str | None = None
+    overdue_before: datetime | None = None
+    unassessed_statuses: tuple[str, ...] = ()
+    safeguarding_open: bool = False
+    sort: str = "received"
     limit: int | None = None
 
 
@@ -73,8 +87,9 @@ def list_cases(
                 col(ReportRevision.revision) == col(Case.latest_revision),
             ),
         )
-        .order_by(col(Case.received_at), col(Case.id))
+        .order_by(*_order(filters.sort))
     )
+    query = _filter_workflow(query, filters)
     if filters.status is not None:
         query = query.where(col(Case.status) == filters.status)
     if filters.theme is not None:
@@ -94,6 +109,57 @@ def list_cases(
     if filters.limit is not None:
         query = query.limit(filters.limit)
     return [(case, revision) for case, revision in session.execute(query)]
+
+
+def _order(sort: str) -> list[Any]:
+    orders: dict[str, list[Any]] = {
+        "received": [col(Case.received_at), col(Case.id)],
+        "newest": [col(Case.received_at).desc(), col(Case.id).desc()],
+        "number": [col(Case.case_number)],
+        "reference": [col(Case.reference)],
+        "status": [col(Case.status), col(Case.received_at)],
+    }
+    return orders[sort]
+
+
+def _filter_workflow(query: Any, filters: CaseFilters) -> Any:
+    if filters.category is not None:
+        query = query.where(col(Case.category) == filters.category)
+    if filters.assigned_to is not None:
+        query = query.where(col(Case.assigned_to) == filters.assigned_to)
+    if filters.overdue_before is not None:
+        query = query.where(
+            col(Case.status).in_(filters.unassessed_statuses),
+            col(Case.received_at) < filters.overdue_before,
+        )
+    if filters.safeguarding_open:
+        query = query.where(
+            exists().where(
+                col(Safeguarding.case_id) == col(Case.id),
+                col(SafeguardingAction.safeguarding_id) == col(Safeguarding.id),
+                col(SafeguardingAction.completed_at).is_(None),
+            )
+        )
+    return query
+
+
+def open_action_counts(session: Session, case_ids: Sequence[int]) -> dict[int, int]:
+    """Return the number of open safeguarding actions of each case that has any."""
+    if not case_ids:
+        return {}
+    query = (
+        select(col(Safeguarding.case_id), func.count())
+        .join(
+            SafeguardingAction,
+            col(SafeguardingAction.safeguarding_id) == col(Safeguarding.id),
+        )
+        .where(
+            col(Safeguarding.case_id).in_(case_ids),
+            col(SafeguardingAction.completed_at).is_(None),
+        )
+        .group_by(col(Safeguarding.case_id))
+    )
+    return {int(case_id): int(count) for case_id, count in session.execute(query)}
 
 
 def themes_by_revision(
