@@ -63,14 +63,13 @@ def _state(decision: dict[str, Any]) -> str:
 
 
 def _details(details: dict[str, Any]) -> str:
-    return (
-        ", ".join(
-            f"{key.replace('_', ' ')}: {value}"
-            for key, value in details.items()
-            if value not in (None, "", [])
-        )
-        or "-"
-    )
+    parts = []
+    for key, value in details.items():
+        if value in (None, "", []):
+            continue
+        shown = ", ".join(map(str, value)) if isinstance(value, list) else value
+        parts.append(f"{key.replace('_', ' ')}: {shown}")
+    return "; ".join(parts) or "-"
 
 
 def _render_safeguarding(record: dict[str, Any]) -> None:

@@ -251,7 +251,7 @@ def test_case_show_of_unknown_reference_fails(workspace: Workspace) -> None:
     workspace.import_(write_bundle(workspace.bundles, zip_bytes(reports(1))))
     result = workspace.run("case", "show", "CS-1999-000000")
     assert result.exit_code == 1
-    assert "no case with reference 'CS-1999-000000'" in result.stderr
+    assert "no case with reference or number 'CS-1999-000000'" in result.stderr
 
 
 def test_read_commands_need_an_existing_database(workspace: Workspace) -> None:
