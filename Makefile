@@ -25,8 +25,9 @@ demo: $(STAMP)
 	rm -rf $(DEMO)
 	PSDCLI_DATA_DIR=$(DEMO) PSDCLI_ANALYST=demo-analyst \
 		$(BIN)/psdcli import --identity $(SAMPLE_KEY) sample_data/bundles
-	PSDCLI_DATA_DIR=$(DEMO) $(BIN)/psdcli bundle list
-	PSDCLI_DATA_DIR=$(DEMO) $(BIN)/psdcli case list
+	PSDCLI_DATA_DIR=$(DEMO) PSDCLI_ANALYST=demo-analyst $(BIN)/psdcli bundle list
+	PSDCLI_DATA_DIR=$(DEMO) PSDCLI_ANALYST=demo-analyst $(BIN)/psdcli case list \
+		--reason "first look at the sample data"
 
 test: $(STAMP)
 	$(BIN)/ruff check .

@@ -12,7 +12,7 @@ from typing import Annotated
 import typer
 
 from psdcli import __version__
-from psdcli.cli import bundle, case, importing, keys
+from psdcli.cli import audit, bundle, case, importing, keys
 from psdcli.cli.edge import PsdGroup
 from psdcli.cli.state import AppState, get_state
 
@@ -29,6 +29,7 @@ app = typer.Typer(
 app.add_typer(keys.app, name="keys")
 app.add_typer(bundle.app, name="bundle")
 app.add_typer(case.app, name="case")
+app.add_typer(audit.app, name="audit")
 app.command("import")(importing.import_command)
 
 

@@ -68,6 +68,10 @@ def bundle_show(
     bundle_id: Annotated[
         str, typer.Argument(help="Bundle id, or its first characters.")
     ],
+    reason: Annotated[
+        str | None,
+        typer.Option("--reason", help="Why you are viewing it; logged with the view."),
+    ] = None,
     json_: JsonOption = False,
 ) -> None:
     """Show one bundle: where it came from, its counts and quarantined reports.
@@ -75,10 +79,21 @@ def bundle_show(
     Example: psdcli bundle show 3f2c9a1e
     """
     from psdcli import output
-    from psdcli.core import browse
+    from psdcli.core import browse, consult
 
-    with get_state(ctx).database() as database, database.read_session() as session:
+    state = get_state(ctx)
+    analyst = state.require_analyst()
+    why = consult.check_reason(reason)
+    with state.database() as database, database.write_session() as session:
         data = browse.bundle_detail(session, bundle_id)
+        consult.log_consultation(
+            session,
+            analyst,
+            "bundle.show",
+            reason=why,
+            bundle_id=data["bundle_id"],
+            details={"quarantined": len(data["quarantined"])},
+        )
     if json_:
         output.emit_json(data)
         return

@@ -14,6 +14,14 @@ app = typer.Typer(help="List, read and decide cases.", no_args_is_help=True)
 JsonOption = Annotated[
     bool, typer.Option("--json", help="Print JSON instead of tables.")
 ]
+ReasonOption = Annotated[
+    str | None,
+    typer.Option(
+        "--reason",
+        help="Why you are viewing the data; logged with the view. Required when "
+        "PSDCLI_REQUIRE_REASON=1.",
+    ),
+]
 
 
 @app.command("list")
@@ -53,6 +61,7 @@ def case_list(
     limit: Annotated[
         int | None, typer.Option(min=1, help="Show at most this many cases.")
     ] = None,
+    reason: ReasonOption = None,
     json_: JsonOption = False,
 ) -> None:
     """List cases, oldest report first, with their age in days.
@@ -60,9 +69,12 @@ def case_list(
     Example: psdcli case list --theme partner_abuse --safeguarding-open
     """
     from psdcli.cli import case_view
-    from psdcli.core import browse
+    from psdcli.core import browse, consult
     from psdcli.core.validate import case_filters
 
+    state = get_state(ctx)
+    analyst = state.require_analyst()
+    why = consult.check_reason(reason)
     filters = case_filters(
         status=status,
         theme=theme,
@@ -74,34 +86,50 @@ def case_list(
         safeguarding_open=safeguarding_open,
         sort=sort,
     )
-    with get_state(ctx).database() as database, database.read_session() as session:
+    with state.database() as database, database.write_session() as session:
         rows = browse.case_rows(session, filters)
+        consult.log_consultation(
+            session, analyst, "case.list", reason=why, details={"cases": len(rows)}
+        )
     case_view.render_list(rows, as_json=json_)
 
 
 @app.command("show")
 def case_show(
     ctx: typer.Context,
-    reference: Annotated[
-        str, typer.Argument(help="Intake reference, e.g. CS-2026-004817.")
+    case: Annotated[
+        str, typer.Argument(help="Case number (PSD-2026-0042) or intake reference.")
     ],
     revision: Annotated[
         int | None,
         typer.Option(min=1, help="Show this revision instead of the latest."),
     ] = None,
+    reason: ReasonOption = None,
     json_: JsonOption = False,
 ) -> None:
-    """Show every field of a case's report, its revisions and attachments.
+    """Show a case: its report, revisions, decisions, safeguarding and history.
 
-    Reporter contact details are never shown here.
+    Reporter contact details are never shown here. The view is logged as a
+    consultation in the audit trail, with --reason when given.
 
-    Example: psdcli case show CS-2026-004817
+    Example: psdcli case show PSD-2026-0042 --reason "Weekly review"
     """
     from psdcli.cli import case_view
-    from psdcli.core import browse
+    from psdcli.core import browse, consult
 
-    with get_state(ctx).database() as database, database.read_session() as session:
-        data = browse.case_detail(session, reference, revision)
+    state = get_state(ctx)
+    analyst = state.require_analyst()
+    why = consult.check_reason(reason)
+    with state.database() as database, database.write_session() as session:
+        data = browse.case_detail(session, case, revision)
+        consult.log_consultation(
+            session,
+            analyst,
+            "case.show",
+            reason=why,
+            case_reference=data["reference"],
+            details={"revision": data["report"]["revision"]},
+        )
     case_view.render_detail(data, as_json=json_)
 
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
+from psdcli.audit.log import record_event
 from psdcli.core import follow_ups, keep, sequence
 from psdcli.core.errors import BundleError, NotFoundError, PsdError
 from psdcli.core.ingest import (
@@ -225,6 +226,14 @@ def _store(
         outcome.answered = set(context.follow_ups)
         repository.set_bundle_counts(
             session, context.bundle_row_id, _count_columns(outcome)
+        )
+        record_event(
+            session,
+            analyst=request.analyst,
+            operation="collection",
+            action="bundle.import",
+            bundle_id=outcome.bundle_id,
+            details=_count_columns(outcome),
         )
     outcome.status = BundleStatus.IMPORTED
     with database.read_session() as session:
