@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from psdcli.cli import case_safeguard, case_steps
+from psdcli.cli import attachment, case_safeguard, case_steps
 from psdcli.cli.state import get_state
 
 app = typer.Typer(help="List, read and decide cases.", no_args_is_help=True)
@@ -134,4 +134,5 @@ def case_show(
 
 
 case_steps.register(app)
+app.add_typer(attachment.app, name="attachment")
 case_safeguard.register(app)

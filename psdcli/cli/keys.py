@@ -7,15 +7,10 @@ from typing import Annotated
 
 import typer
 
-app = typer.Typer(help="Create and inspect age identity files.", no_args_is_help=True)
+from psdcli.cli.identity_option import IdentityOption, PassphraseFd, load_identity
+from psdcli.cli.state import get_state
 
-PassphraseFd = Annotated[
-    int | None,
-    typer.Option(
-        "--passphrase-fd",
-        help="Read the passphrase from this open file descriptor instead of a prompt.",
-    ),
-]
+app = typer.Typer(help="Create and inspect age identity files.", no_args_is_help=True)
 
 
 @app.command("generate")
@@ -30,7 +25,13 @@ def keys_generate(
         bool,
         typer.Option("--passphrase", help="Protect the file with an age passphrase."),
     ] = False,
-    passphrase_fd: PassphraseFd = None,
+    passphrase_fd: Annotated[
+        int | None,
+        typer.Option(
+            "--passphrase-fd",
+            help="Read the new passphrase from this open file descriptor.",
+        ),
+    ] = None,
 ) -> None:
     """Generate an X25519 identity and print its recipient for the intake service.
 
@@ -70,3 +71,90 @@ def keys_show(
     )
     for recipient in loaded.recipients:
         output.line(recipient)
+
+
+@app.command("recipients")
+def keys_recipients(ctx: typer.Context) -> None:
+    """List the recipients that contact details and attachments are sealed to.
+
+    Example: psdcli keys recipients
+    """
+    from psdcli import output
+    from psdcli.storage import repository
+
+    with get_state(ctx).database() as database, database.read_session() as session:
+        recipients = repository.storage_recipients(session)
+    if not recipients:
+        output.info("No storage recipients yet: the first import records its key's.")
+    for recipient in recipients:
+        output.line(recipient)
+
+
+@app.command("add-recipient")
+def keys_add_recipient(
+    ctx: typer.Context,
+    recipient: Annotated[str, typer.Argument(help="age1... or ssh public key.")],
+) -> None:
+    """Seal new data to another team key too; run `keys rewrap` for stored data.
+
+    Example: psdcli keys add-recipient age1...
+    """
+    _change_recipients(ctx, recipient, add=True)
+
+
+@app.command("remove-recipient")
+def keys_remove_recipient(
+    ctx: typer.Context,
+    recipient: Annotated[str, typer.Argument(help="Recipient to remove.")],
+) -> None:
+    """Stop sealing to a team key; run `keys rewrap` so that it opens nothing.
+
+    Example: psdcli keys remove-recipient age1...
+    """
+    _change_recipients(ctx, recipient, add=False)
+
+
+def _change_recipients(ctx: typer.Context, recipient: str, *, add: bool) -> None:
+    from psdcli import output
+    from psdcli.core import keyring
+
+    state = get_state(ctx)
+    analyst = state.require_analyst()
+    with state.database() as database, database.write_session() as session:
+        if add:
+            keyring.add_recipient(session, recipient, analyst)
+        else:
+            keyring.remove_recipient(session, recipient, analyst)
+    verb = "Added" if add else "Removed"
+    output.line(
+        f"{verb} the recipient. Run `psdcli keys rewrap` to re-seal stored data."
+    )
+
+
+@app.command("rewrap")
+def keys_rewrap(
+    ctx: typer.Context,
+    identity: IdentityOption = None,
+    passphrase_fd: PassphraseFd = None,
+) -> None:
+    """Re-encrypt all sealed data to the current recipients, in one transaction.
+
+    The identity must open the data as it is sealed now.
+
+    Example: psdcli keys rewrap -i old-team-key.txt
+    """
+    from psdcli import output
+    from psdcli.core import keyring
+    from psdcli.storage import sqlite
+
+    state = get_state(ctx)
+    analyst = state.require_analyst()
+    identities = load_identity(identity, passphrase_fd)
+    with state.database() as database:
+        with database.write_session() as session:
+            result = keyring.rewrap(session, identities, analyst)
+        if database.engine.dialect.name == "sqlite":
+            sqlite.truncate_wal(database.engine)
+    output.line(
+        f"Re-sealed {result.rewrapped} value(s) to {result.recipients} recipient(s)."
+    )

@@ -107,9 +107,13 @@ def describe_stanza_types(header: Header) -> str:
     """Summarize the stanza types of a header for a message, as ``X25519 (2)``.
 
     Types come from the file, so each is cut to 40 characters and at most six
-    distinct types are listed.
+    distinct types are listed. Grease stanzas, which age implementations add
+    with random types ending in ``-grease`` so that parsers stay tolerant,
+    are left out: they mean nothing to the reader.
     """
-    counts = Counter(stanza.type for stanza in header.stanzas)
+    counts = Counter(
+        stanza.type for stanza in header.stanzas if not stanza.type.endswith("-grease")
+    )
     parts = []
     for stanza_type, count in counts.most_common(6):
         name = stanza_type if len(stanza_type) <= 40 else stanza_type[:40] + "..."

@@ -41,6 +41,11 @@ class Database:
         with _translate_errors(self.url), Session(engine) as session, session.begin():
             yield session
 
+    @property
+    def display_url(self) -> str:
+        """The URL with any password hidden, for messages."""
+        return _safe_url(self.url)
+
     def close(self) -> None:
         """Release every pooled connection."""
         self.engine.dispose()

@@ -237,3 +237,14 @@ def latest_revision_id(session: Session, case: Case) -> int:
     if revision_id is None:
         raise ValueError(f"case {case.reference} has no latest revision")
     return int(revision_id)
+
+
+def attachments_of_case(session: Session, case_id: int) -> list[Attachment]:
+    """Return the attachments of every revision of a case, without their content."""
+    query = (
+        select(Attachment)
+        .join(ReportRevision, col(ReportRevision.id) == col(Attachment.revision_id))
+        .where(col(ReportRevision.case_id) == case_id)
+        .options(defer(Attachment.sealed))  # type: ignore[arg-type]
+    )
+    return list(session.scalars(query))

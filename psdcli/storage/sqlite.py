@@ -103,3 +103,16 @@ def foreign_keys_suspended(connection: Connection) -> Iterator[None]:
             )
     finally:
         driver.execute("PRAGMA foreign_keys = ON")
+
+
+def truncate_wal(engine: Engine) -> None:
+    """Copy the write-ahead log into the database file and empty it.
+
+    After sealed data is re-encrypted, the log still holds the pages as they
+    were; a TRUNCATE checkpoint removes them, and secure_delete has already
+    overwritten the freed pages in the database file.
+    """
+    with engine.connect() as connection:
+        driver = connection.connection.dbapi_connection
+        if driver is not None:
+            driver.execute("PRAGMA wal_checkpoint(TRUNCATE)")
