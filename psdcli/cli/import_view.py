@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from pathlib import Path
 from contextlib import ExitStack
+from pathlib import Path
 
 from psdcli import output
 from psdcli.core.outcome import BundleOutcome, BundleStatus

@@ -148,7 +148,9 @@ def lock_for_append(connection: Connection) -> None:
     On SQLite the transaction must have started with BEGIN IMMEDIATE, which
     ``Database.write_session`` does, because that already holds the only
     write lock. On PostgreSQL an EXCLUSIVE table lock serialises writers and
-    still lets readers in. The lock lasts until commit or rollback.
+    still lets readers in. The query after it sees the newest committed event
+    only under READ COMMITTED, PostgreSQL's default isolation level. The lock
+    lasts until commit or rollback.
     """
     dialect_name = connection.dialect.name
     if dialect_name == "sqlite":
