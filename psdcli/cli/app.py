@@ -12,7 +12,7 @@ from typing import Annotated
 import typer
 
 from psdcli import __version__
-from psdcli.cli import audit, bundle, case, importing, keys
+from psdcli.cli import audit, bundle, case, importing, keys, reporter, stats, triage
 from psdcli.cli.edge import PsdGroup
 from psdcli.cli.state import AppState, get_state
 
@@ -30,7 +30,10 @@ app.add_typer(keys.app, name="keys")
 app.add_typer(bundle.app, name="bundle")
 app.add_typer(case.app, name="case")
 app.add_typer(audit.app, name="audit")
+app.add_typer(reporter.app, name="reporter")
 app.command("import")(importing.import_command)
+app.command("stats")(stats.stats_command)
+app.command("triage")(triage.triage_command)
 
 
 def _print_version(value: bool) -> None:
@@ -77,14 +80,30 @@ def main_callback(
 
 
 @app.command("init")
-def init_command(ctx: typer.Context) -> None:
+def init_command(
+    ctx: typer.Context,
+    recipient: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--recipient",
+            help="Team key (age1... or ssh public key) that contact details and "
+            "attachments are sealed to; repeatable. Without one, the first import "
+            "records its identity's key.",
+        ),
+    ] = None,
+) -> None:
     """Create the database, or upgrade it to the current schema.
 
-    Example: psdcli --analyst A1234 init
+    Example: psdcli --analyst A1234 init --recipient age1...
     """
-    state = get_state(ctx)
-    state.require_analyst()
-    with state.database(create=True) as database:
-        from psdcli import output
+    from psdcli import output
+    from psdcli.core import keyring
 
-        output.line(f"Database ready: {database.url}")
+    state = get_state(ctx)
+    analyst = state.require_analyst()
+    with state.database(create=True) as database:
+        with database.write_session() as session:
+            added = keyring.add_missing_recipients(session, recipient or [], analyst)
+        output.line(f"Database ready: {database.display_url}")
+    for item in added:
+        output.line(f"Storage recipient recorded: {item}")
