@@ -22,18 +22,6 @@ def register(app: typer.Typer) -> None:
     app.command("complete-action")(case_complete_action)
 
 
-def _yes_no(value: str | None) -> bool | None:
-    from psdcli.core.errors import UsageError
-
-    if value is None or value == "unknown":
-        return None
-    if value in ("yes", "no"):
-        return value == "yes"
-    raise UsageError(
-        f"invalid --subject-system-access {value!r}; use yes, no or unknown."
-    )
-
-
 def case_safeguard(
     ctx: typer.Context,
     case: CaseArgument,
@@ -102,11 +90,9 @@ def case_safeguard(
         urgency=urgency,
         referral_ref=referral_ref,
         review_on=None if review_on is None else review_on.date(),
-        subject_can_access_systems=_yes_no(subject_system_access),
+        subject_system_access=subject_system_access,
         conflict_of_interest=conflict_of_interest,
     )
-    if subject_system_access == "unknown":
-        request.extra["subject_system_access"] = "unknown"
     run_step(
         ctx,
         expected_version,

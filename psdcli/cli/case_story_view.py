@@ -73,7 +73,6 @@ def _details(details: dict[str, Any]) -> str:
 
 
 def _render_safeguarding(record: dict[str, Any]) -> None:
-    access = record["subject_can_access_systems"]
     output.fields(
         {
             "at risk": record["at_risk"],
@@ -83,9 +82,7 @@ def _render_safeguarding(record: dict[str, Any]) -> None:
             "urgency": record["urgency"] or "-",
             "referral": record["referral_ref"] or "-",
             "review on": record["review_on"] or "-",
-            "subject can reach police systems": "unknown"
-            if access is None
-            else ("yes" if access else "no"),
+            "subject can reach police systems": record["subject_system_access"] or "-",
             "conflict of interest": record["conflict_of_interest"] or "-",
             "rationale": record["rationale"],
             "decided": f"{record['decided_by']} at {record['decided_at'][:16]}",

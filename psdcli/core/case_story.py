@@ -78,7 +78,7 @@ def _safeguarding(session: Session, case_id: int) -> list[dict[str, Any]]:
                 "review_on": None
                 if record.review_on is None
                 else record.review_on.isoformat(),
-                "subject_can_access_systems": record.subject_can_access_systems,
+                "subject_system_access": record.subject_system_access,
                 "conflict_of_interest": record.conflict_of_interest,
                 "rationale": record.rationale,
                 "decided_by": record.decided_by,

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
@@ -60,9 +61,8 @@ class SafeguardingRequest:
     urgency: str | None = None
     referral_ref: str | None = None
     review_on: date | None = None
-    subject_can_access_systems: bool | None = None
+    subject_system_access: str | None = None
     conflict_of_interest: str | None = None
-    extra: dict[str, str] = field(default_factory=dict)
 
 
 def _choice(enum: type[StrEnum], value: str, option: str) -> str:
@@ -88,14 +88,37 @@ def _check_score(tool: str, score: int | None) -> int | None:
     return score
 
 
+SYSTEM_ACCESS_ANSWERS = ("yes", "no", "unknown")
+PARTNER_ABUSE_THEME = "partner_abuse"
+PARTNER_ABUSE_TAG = "ppda"
+
+
+def concerns_partner_abuse(themes: Iterable[str], tags: Iterable[str]) -> bool:
+    """Return True when safeguarding must record the subject's system access.
+
+    That is when the reporter chose the partner abuse theme or the analyst
+    tagged the case as police-perpetrated domestic abuse.
+    """
+    return PARTNER_ABUSE_THEME in set(themes) or PARTNER_ABUSE_TAG in set(tags)
+
+
 def _partner_abuse(session: Session, case: Case) -> bool:
-    themes = queries.themes_by_revision(
-        session, [queries.latest_revision_id(session, case)]
+    revision_id = queries.latest_revision_id(session, case)
+    themes = queries.themes_by_revision(session, [revision_id])[revision_id]
+    return concerns_partner_abuse(
+        themes, case_repository.tags_of(session, row_id(case))
     )
-    tags = case_repository.tags_of(session, row_id(case))
-    return (
-        any("partner_abuse" in values for values in themes.values()) or "ppda" in tags
-    )
+
+
+def _system_access(answer: str | None) -> str | None:
+    if answer is None:
+        return None
+    cleaned = answer.strip().lower()
+    if cleaned not in SYSTEM_ACCESS_ANSWERS:
+        raise UsageError(
+            f"invalid --subject-system-access {answer!r}; use yes, no or unknown."
+        )
+    return cleaned
 
 
 def safeguard(
@@ -117,14 +140,14 @@ def safeguard(
         review_on=None
         if request.review_on is None
         else require_future_date(request.review_on, "review date", "--review-on"),
-        subject_can_access_systems=request.subject_can_access_systems,
+        subject_system_access=_system_access(request.subject_system_access),
         conflict_of_interest=request.conflict_of_interest,
         rationale=require_text(request.rationale, "rationale", "--rationale"),
         decided_by=actor.analyst,
         decided_at=utc_now(),
     )
     case, after = begin(session, identifier, Step.SAFEGUARD, actor)
-    if request.subject_can_access_systems is None and _partner_abuse(session, case):
+    if request.subject_system_access is None and _partner_abuse(session, case):
         raise UsageError(
             f"case {case.case_number} concerns partner abuse: record whether the "
             "subject can reach police systems about the person at risk with "

@@ -45,7 +45,9 @@ class Safeguarding(SQLModel, table=True):
     urgency: str | None = Field(default=None, max_length=16)
     referral_ref: str | None = Field(default=None, max_length=100)
     review_on: date | None = None
-    subject_can_access_systems: bool | None = None
+    # Partner abuse: can the subject reach police systems about the person at
+    # risk? "yes", "no" or "unknown"; None when the question did not apply.
+    subject_system_access: str | None = Field(default=None, max_length=8)
     conflict_of_interest: str | None = Field(default=None, sa_type=Text)
     rationale: str = Field(sa_type=Text)
     decided_by: str = Field(max_length=64)

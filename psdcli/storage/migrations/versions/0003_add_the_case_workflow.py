@@ -71,7 +71,7 @@ def upgrade() -> None:
         sa.Column("urgency", sa.String(length=16), nullable=True),
         sa.Column("referral_ref", sa.String(length=100), nullable=True),
         sa.Column("review_on", sa.Date(), nullable=True),
-        sa.Column("subject_can_access_systems", sa.Boolean(), nullable=True),
+        sa.Column("subject_system_access", sa.String(length=8), nullable=True),
         sa.Column("conflict_of_interest", sa.Text(), nullable=True),
         sa.Column("rationale", sa.Text(), nullable=False),
         sa.Column("decided_by", sa.String(length=64), nullable=False),
