@@ -32,6 +32,11 @@ def check_version(case: Case, expected: int | None) -> None:
     """Reject a change based on an older version of the case than the current one."""
     if expected is None or expected == case.version:
         return
+    if expected > case.version:
+        raise StaleCaseError(
+            f"case {case.case_number} is at version {case.version}, not {expected}; "
+            f"check the version that `psdcli case show {case.case_number}` prints."
+        )
     when = case.updated_at.strftime("%Y-%m-%d %H:%M UTC")
     raise StaleCaseError(
         f"case {case.case_number} changed since version {expected} that you viewed: "

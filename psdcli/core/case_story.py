@@ -5,13 +5,13 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
 from sqlmodel import Session, col
 
 from psdcli.core import iopc
 from psdcli.core.decisions import DecisionKind, active_decisions
 from psdcli.storage import case_repository
-from psdcli.storage.models import AuditEvent, Case, row_id
+from psdcli.storage.models import AuditEvent, Bundle, Case, ReportRevision, row_id
 
 
 def _iso(value: datetime | None) -> str | None:
@@ -41,7 +41,7 @@ def workflow_fields(session: Session, case: Case) -> dict[str, Any]:
             }
             for note in case_repository.notes_of(session, case_id)
         ],
-        "history": history(session, case.reference),
+        "history": history(session, case),
     }
 
 
@@ -97,11 +97,29 @@ def _safeguarding(session: Session, case_id: int) -> list[dict[str, Any]]:
     return found
 
 
-def history(session: Session, reference: str) -> list[dict[str, Any]]:
-    """Return the audit events about a case, oldest first: who did what, when."""
+def history(session: Session, case: Case) -> list[dict[str, Any]]:
+    """Return the audit events about a case, oldest first: who did what, when.
+
+    Besides the events naming the case, the imports of the bundles that
+    brought its revisions are included, so that the history starts with the
+    case's arrival.
+    """
+    bundle_ids = (
+        select(col(Bundle.bundle_id))
+        .join(ReportRevision, col(ReportRevision.bundle_id) == col(Bundle.id))
+        .where(col(ReportRevision.case_id) == row_id(case))
+    )
     query = (
         select(AuditEvent)
-        .where(col(AuditEvent.case_reference) == reference)
+        .where(
+            or_(
+                col(AuditEvent.case_reference) == case.reference,
+                and_(
+                    col(AuditEvent.action) == "bundle.import",
+                    col(AuditEvent.bundle_id).in_(bundle_ids),
+                ),
+            )
+        )
         .order_by(col(AuditEvent.sequence))
     )
     return [

@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 import re
 
-from psdcli.core.errors import UsageError
+from psdcli.core.errors import ConfigError, UsageError
 
 CATEGORIES: dict[str, str] = {
     "infiltration": "Infiltration",
@@ -77,7 +77,12 @@ def iopc_tags() -> frozenset[str]:
     configured = os.environ.get("PSDCLI_IOPC_TAGS")
     if configured is None:
         return DEFAULT_IOPC_TAGS
-    return frozenset(check_tag(tag) for tag in configured.split(",") if tag.strip())
+    try:
+        return frozenset(check_tag(tag) for tag in configured.split(",") if tag.strip())
+    except UsageError as error:
+        raise ConfigError(
+            f"PSDCLI_IOPC_TAGS={configured!r} is invalid: {error} Fix or unset it."
+        ) from None
 
 
 def iopc_decision_required(category: str | None, tags: set[str]) -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from datetime import UTC, date, datetime, timedelta
 
-from psdcli.core.errors import UsageError
+from psdcli.core.errors import ConfigError, UsageError
 
 
 def today() -> date:
@@ -37,7 +37,7 @@ def assessment_due_days() -> int:
     """Return the days from receipt within which a case should be assessed."""
     raw = os.environ.get("PSDCLI_ASSESSMENT_DUE_DAYS", "28")
     if not raw.isdigit() or not 1 <= int(raw) <= 365:
-        raise UsageError(
+        raise ConfigError(
             f"PSDCLI_ASSESSMENT_DUE_DAYS={raw!r} is invalid; set a whole number of "
             "days from 1 to 365."
         )
@@ -53,7 +53,7 @@ def retention_years() -> int:
     """Return the years before an intelligence record's first review (default 6)."""
     raw = os.environ.get("PSDCLI_RETENTION_YEARS", "6")
     if not raw.isdigit() or not 1 <= int(raw) <= 100:
-        raise UsageError(
+        raise ConfigError(
             f"PSDCLI_RETENTION_YEARS={raw!r} is invalid; set a whole number of years "
             "from 1 to 100."
         )

@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlmodel import Session, col
 
-from psdcli.core.errors import UsageError
+from psdcli.core.errors import PsdError, UsageError
 from psdcli.storage.casework_models import Decision
 from psdcli.storage.models import Case, row_id
 from psdcli.storage.types import utc_now
@@ -38,6 +38,10 @@ class DecisionKind(StrEnum):
     REOPENING = "reopening"
 
 
+class OutcomeConflictError(PsdError):
+    """An outcome that cannot stand beside the case's active outcomes."""
+
+
 OUTCOMES = frozenset(
     {
         DecisionKind.ESCALATION,
@@ -49,13 +53,24 @@ OUTCOMES = frozenset(
 )
 
 
+# The kind whose active decision a new decision replaces when it has no
+# active decision of its own kind: any outcome replaces "no further action",
+# and closing and reopening replace each other.
+REPLACES = {
+    DecisionKind.ESCALATION: DecisionKind.NFA,
+    DecisionKind.INTELLIGENCE: DecisionKind.NFA,
+    DecisionKind.TRANSFER: DecisionKind.NFA,
+    DecisionKind.COMPLAINTS: DecisionKind.NFA,
+    DecisionKind.REOPENING: DecisionKind.CLOSURE,
+    DecisionKind.CLOSURE: DecisionKind.REOPENING,
+}
+
+
 def require_text(value: str | None, what: str, option: str) -> str:
     """Return non-empty text, or raise UsageError naming the option to pass."""
     text = (value or "").strip()
     if not text:
-        raise UsageError(
-            f"the {what} is empty; pass {option} with the reason in words."
-        )
+        raise UsageError(f"the {what} is empty; pass {option} with some text.")
     if len(text) > MAX_RATIONALE_CHARS:
         raise UsageError(
             f"the {what} is {len(text)} characters long; "
@@ -91,14 +106,14 @@ def record_decision(
     if kind is DecisionKind.NFA:
         others = sorted(k.value for k in active if k in OUTCOMES and k is not kind)
         if others:
-            raise UsageError(
+            raise OutcomeConflictError(
                 f"case {case.case_number} has active outcomes ({', '.join(others)}); "
-                "no further action cannot stand beside them. Record a new outcome "
-                "of the same kind instead, or reopen and reassess."
+                "no further action cannot stand beside them. To change an outcome, "
+                "record a new one of the same kind, which replaces it."
             )
     replaced = active.get(kind)
-    if replaced is None and kind in OUTCOMES:
-        replaced = active.get(DecisionKind.NFA)
+    if replaced is None and kind in REPLACES:
+        replaced = active.get(REPLACES[kind])
     decision = Decision(
         case_id=row_id(case),
         kind=kind.value,

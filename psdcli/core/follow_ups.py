@@ -17,18 +17,20 @@ from psdcli.storage import repository
 from psdcli.storage.models import Case
 
 
-def flag_answered_cases(session: Session, answered: Iterable[str]) -> set[str]:
+def flag_answered_cases(
+    session: Session, answered: Iterable[str], analyst: str
+) -> set[str]:
     """Flag the cases that these follow-ups answer; return the references not found."""
     wanted = sorted(set(answered))
     if not wanted:
         return set()
     found = _case_ids(session, wanted)
-    repository.flag_cases_updated(session, list(found.values()))
+    repository.flag_cases_updated(session, list(found.values()), analyst)
     return set(wanted) - set(found)
 
 
 def flag_cases_with_earlier_follow_ups(
-    session: Session, references: Iterable[str]
+    session: Session, references: Iterable[str], analyst: str
 ) -> None:
     """Flag new cases whose follow-ups were imported before them."""
     wanted = sorted(set(references))
@@ -36,7 +38,9 @@ def flag_cases_with_earlier_follow_ups(
         return
     query = select(col(Case.follow_up_to)).where(col(Case.follow_up_to).in_(wanted))
     answered = {reference for reference in session.scalars(query) if reference}
-    repository.flag_cases_updated(session, list(_case_ids(session, answered).values()))
+    repository.flag_cases_updated(
+        session, list(_case_ids(session, answered).values()), analyst
+    )
 
 
 def missing_originals(session: Session, references: Iterable[str]) -> list[str]:

@@ -214,14 +214,17 @@ def _store(
             session,
             repository.insert_bundle(session, row),
             _storage_recipients(session, request),
+            request.analyst,
         )
         advance = start_progress(job.path.name, checked.report_count)
         store_reports(
             context, checked.iter_reports(), request.limits.batch_size, advance
         )
         store_unreferenced_attachments(context, checked.unreferenced_attachments)
-        follow_ups.flag_answered_cases(session, context.follow_ups)
-        follow_ups.flag_cases_with_earlier_follow_ups(session, context.new_references)
+        follow_ups.flag_answered_cases(session, context.follow_ups, request.analyst)
+        follow_ups.flag_cases_with_earlier_follow_ups(
+            session, context.new_references, request.analyst
+        )
         outcome.counts = context.counts
         outcome.answered = set(context.follow_ups)
         repository.set_bundle_counts(

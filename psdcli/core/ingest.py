@@ -41,6 +41,7 @@ class IngestContext:
     session: Session
     bundle_row_id: int
     recipients: Sequence[str]
+    analyst: str
     counts: ReportCounts = field(default_factory=ReportCounts)
     follow_ups: set[str] = field(default_factory=set)
     new_references: set[str] = field(default_factory=set)
@@ -118,22 +119,22 @@ def _store_accepted(context: IngestContext, accepted: list[AcceptedReport]) -> N
         added.append((case.case_id, item))
         case.revision_hashes[report.revision] = digest
         context.counts.revisions_added += 1
+        # Any added revision is news to the analyst and makes older views
+        # of the case stale; only a higher one becomes the latest.
+        change: dict[str, Any] = {"case_id": case.case_id}
         if report.revision > case.latest_revision:
             case.latest_revision = report.revision
-            updates.append(
-                {
-                    "case_id": case.case_id,
-                    "revision": report.revision,
-                    "immediate_danger": _immediate_danger(report),
-                }
+            change.update(
+                revision=report.revision, immediate_danger=_immediate_danger(report)
             )
+        updates.append(change)
     numbers = numbering.allocate(session, utc_now().year, len(new_cases))
     rows = [
         _case_row(item, number) for item, number in zip(new_cases, numbers, strict=True)
     ]
     case_ids = repository.insert_cases(session, rows)
     added.extend(zip(case_ids, new_cases, strict=True))
-    repository.mark_cases_updated(session, updates)
+    repository.mark_cases_updated(session, updates, context.analyst)
     _insert_revisions(context, added)
 
 

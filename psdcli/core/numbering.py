@@ -23,10 +23,12 @@ def number_format() -> str:
             f"PSDCLI_CASE_NUMBER_FORMAT={template!r} is invalid ({error}); use the "
             f"fields {{year}} and {{number}}, for example {DEFAULT_FORMAT!r}."
         ) from None
-    if "{number" not in template or not 1 <= len(sample) <= 32:
+    # Numbers restart each year, so without {year} a new year would repeat
+    # the numbers of the last one.
+    if "{number" not in template or "{year" not in template or len(sample) > 32:
         raise ConfigError(
-            f"PSDCLI_CASE_NUMBER_FORMAT={template!r} must contain {{number}} and give "
-            "numbers of at most 32 characters."
+            f"PSDCLI_CASE_NUMBER_FORMAT={template!r} must contain {{year}} and "
+            "{number} and give numbers of at most 32 characters."
         )
     return template
 

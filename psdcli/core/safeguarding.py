@@ -13,6 +13,7 @@ from psdcli.core.casework import Actor, StepResult, begin, finish
 from psdcli.core.dates import require_future_date
 from psdcli.core.decisions import require_text
 from psdcli.core.errors import NotFoundError, UsageError
+from psdcli.core.iopc import ClosureRefusedError
 from psdcli.core.workflow import Step
 from psdcli.storage import case_repository, queries
 from psdcli.storage.casework_models import Safeguarding
@@ -110,6 +111,15 @@ def _partner_abuse(session: Session, case: Case) -> bool:
     )
 
 
+def _limited(value: str | None, option: str, limit: int) -> str | None:
+    cleaned = (value or "").strip() or None
+    if cleaned is not None and len(cleaned) > limit:
+        raise UsageError(
+            f"{option} is {len(cleaned)} characters long; use at most {limit}."
+        )
+    return cleaned
+
+
 def _system_access(answer: str | None) -> str | None:
     if answer is None:
         return None
@@ -135,8 +145,8 @@ def safeguard(
         risk=_choice(RiskLevel, request.risk, "--risk"),
         tool=tool,
         score=_check_score(tool, request.score),
-        urgency=request.urgency,
-        referral_ref=request.referral_ref,
+        urgency=_limited(request.urgency, "--urgency", 16),
+        referral_ref=_limited(request.referral_ref, "--referral-ref", 100),
         review_on=None
         if request.review_on is None
         else require_future_date(request.review_on, "review date", "--review-on"),
@@ -177,7 +187,7 @@ def complete_action(
             f"`psdcli case show {case.case_number}` lists them."
         )
     if action.completed_at is not None:
-        raise UsageError(
+        raise ClosureRefusedError(
             f"safeguarding action {action_id} was already completed by "
             f"{action.completed_by} on {action.completed_at:%Y-%m-%d}."
         )

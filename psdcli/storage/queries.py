@@ -115,7 +115,9 @@ def _order(sort: str) -> list[Any]:
     orders: dict[str, list[Any]] = {
         "received": [col(Case.received_at), col(Case.id)],
         "newest": [col(Case.received_at).desc(), col(Case.id).desc()],
-        "number": [col(Case.case_number)],
+        # Numbers are handed out in insertion order, so the id orders them
+        # numerically even when the format does not pad them.
+        "number": [col(Case.id)],
         "reference": [col(Case.reference)],
         "status": [col(Case.status), col(Case.received_at)],
     }

@@ -126,20 +126,32 @@ def insert_rows(
         session.execute(insert(table), rows)
 
 
-def mark_cases_updated(session: Session, updates: Sequence[dict[str, Any]]) -> None:
-    """Record a newer latest revision on existing cases and flag them as updated."""
-    now = utc_now()
-    for values in updates:
+def mark_cases_updated(
+    session: Session, updates: Sequence[dict[str, Any]], analyst: str
+) -> None:
+    """Flag cases that received a revision; a higher one becomes the latest.
+
+    Each change bumps the case's version, so that a decision based on a view
+    from before the new information arrived is refused as stale.
+    """
+    for change in updates:
+        values: dict[str, Any] = _news(analyst, "import-revision")
+        if "revision" in change:
+            values["latest_revision"] = change["revision"]
+            values["immediate_danger"] = change["immediate_danger"]
         session.execute(
-            update(Case)
-            .where(col(Case.id) == values["case_id"])
-            .values(
-                latest_revision=values["revision"],
-                has_update=True,
-                immediate_danger=values["immediate_danger"],
-                updated_at=now,
-            )
+            update(Case).where(col(Case.id) == change["case_id"]).values(**values)
         )
+
+
+def _news(analyst: str, step: str) -> dict[str, Any]:
+    return {
+        "has_update": True,
+        "updated_at": utc_now(),
+        "version": Case.version + 1,
+        "updated_by": analyst,
+        "last_step": step,
+    }
 
 
 def storage_recipients(session: Session) -> list[str]:
@@ -172,11 +184,11 @@ CHILD_TABLES = {
 }
 
 
-def flag_cases_updated(session: Session, case_ids: Sequence[int]) -> None:
-    """Mark cases as having new information, such as a follow-up report."""
+def flag_cases_updated(session: Session, case_ids: Sequence[int], analyst: str) -> None:
+    """Flag cases that a follow-up report answers, bumping their version."""
     if case_ids:
         session.execute(
             update(Case)
             .where(col(Case.id).in_(case_ids))
-            .values(has_update=True, updated_at=utc_now())
+            .values(**_news(analyst, "import-follow-up"))
         )

@@ -85,7 +85,7 @@ def test_stale_version_rolls_back_all(desk: Desk, database: Database) -> None:
     assessment = _assessment(triage.OutcomeChoice(Step.NFA))
     actor = casework.Actor("T0001", 7)
     with (
-        pytest.raises(StaleCaseError, match="changed since version 7"),
+        pytest.raises(StaleCaseError, match="is at version 1, not 7"),
         database.write_session() as session,
     ):
         triage.record_assessment(session, desk.numbers["oldest"], assessment, actor)
