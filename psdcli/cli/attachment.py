@@ -39,20 +39,21 @@ def attachment_export(
     --reason "For the investigating officer" -i key.txt
     """
     from psdcli import output
-    from psdcli.core.reveal import export_attachment
+    from psdcli.core.reveal import export_attachment, reserved_file
 
     state = get_state(ctx)
     analyst = state.require_analyst()
     identities = load_identity(identity, passphrase_fd)
-    with state.database() as database, database.write_session() as session:
-        result = export_attachment(
-            session,
-            case,
-            name,
-            output_path,
-            identities,
-            analyst,
-            reason=reason,
-            recipient=recipient or analyst,
-        )
-    output.line(f"Wrote {result.name} ({result.size} bytes) to {result.path}.")
+    with reserved_file(output_path) as reserved:
+        with state.database() as database, database.write_session() as session:
+            result = export_attachment(
+                session,
+                case,
+                name,
+                identities,
+                analyst,
+                reason=reason,
+                recipient=analyst if recipient is None else recipient,
+            )
+        reserved.write(result.data)
+    output.line(f"Wrote {result.name} ({len(result.data)} bytes) to {output_path}.")

@@ -145,6 +145,7 @@ def keys_rewrap(
     """
     from psdcli import output
     from psdcli.core import keyring
+    from psdcli.core.errors import DatabaseError
     from psdcli.storage import sqlite
 
     state = get_state(ctx)
@@ -153,8 +154,15 @@ def keys_rewrap(
     with state.database() as database:
         with database.write_session() as session:
             result = keyring.rewrap(session, identities, analyst)
+        checkpointed = True
         if database.engine.dialect.name == "sqlite":
-            sqlite.truncate_wal(database.engine)
+            checkpointed = sqlite.truncate_wal(database.engine)
     output.line(
         f"Re-sealed {result.rewrapped} value(s) to {result.recipients} recipient(s)."
     )
+    if not checkpointed:
+        raise DatabaseError(
+            "another process is reading the database, so the old ciphertext is "
+            "still in the database file; close other psdcli sessions and run "
+            "`psdcli keys rewrap` again with the new identity."
+        )

@@ -97,7 +97,7 @@ def _store_accepted(context: IngestContext, accepted: list[AcceptedReport]) -> N
     updates: list[dict[str, Any]] = []
     for item in accepted:
         report = item.report
-        digest = hashlib.sha256(item.raw).hexdigest()
+        digest = content_digest(report)
         case = known.get(report.reference)
         if case is None:
             new_cases.append(item)
@@ -164,6 +164,20 @@ def _insert_revisions(
     repository.insert_rows(session, Attachment, attachments)
 
 
+def content_digest(report: Any) -> str:
+    """Return the SHA-256 of a report's canonical JSON without its contact details.
+
+    Two revisions with the same number are compared by this digest. A digest
+    of the raw bytes would include the contact details, and anyone holding a
+    copy of the database could then test guesses of them against it.
+    """
+    fields = report.model_dump(mode="json", by_alias=True, exclude={"contact"})
+    canonical = json.dumps(
+        fields, sort_keys=True, separators=(",", ":"), ensure_ascii=False
+    )
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
 def _immediate_danger(report: Any) -> bool:
     return any(person.immediate_danger for person in report.persons_at_risk)
 
@@ -215,7 +229,7 @@ def _revision_row(
         "contact_sealed": None
         if contact is None
         else seal(json.dumps(contact, ensure_ascii=False).encode(), context.recipients),
-        "raw_sha256": hashlib.sha256(item.raw).hexdigest(),
+        "content_sha256": content_digest(report),
     }
 
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -20,11 +22,11 @@ from sqlmodel import Session, col
 from psdcli.audit.log import record_event
 from psdcli.core.case_lookup import find_case
 from psdcli.core.decisions import require_text
-from psdcli.core.errors import NotFoundError, UsageError
+from psdcli.core.errors import NotFoundError, PsdError, UsageError
 from psdcli.crypto.identities import IdentitySet
 from psdcli.crypto.seal import unseal
 from psdcli.storage import queries
-from psdcli.storage.models import Attachment, ReportRevision, row_id
+from psdcli.storage.models import Attachment, Case, ReportRevision, row_id
 
 
 @dataclass(frozen=True)
@@ -57,7 +59,7 @@ def reveal_contact(
             "to stay anonymous."
         )
     revealed = [
-        RevealedContact(revision, json.loads(unseal(blob, identities)))
+        RevealedContact(revision, _contact(unseal(blob, identities), case, revision))
         for revision, blob in sealed
     ]
     record_event(
@@ -72,49 +74,60 @@ def reveal_contact(
     return case.case_number, revealed
 
 
+def _contact(plaintext: bytes, case: Case, revision: int) -> dict[str, Any]:
+    try:
+        contact = json.loads(plaintext)
+    except ValueError:
+        contact = None
+    if not isinstance(contact, dict):
+        raise PsdError(
+            f"the sealed contact details of case {case.case_number}, revision "
+            f"{revision}, are damaged; restore the database from a backup, or "
+            "re-import the kept bundle into a new database to recover them."
+        )
+    return contact
+
+
 @dataclass(frozen=True)
 class AttachmentExport:
-    """Where an attachment was written."""
+    """An attachment decrypted for export, and the event that logged it."""
 
     case_number: str
     name: str
-    path: Path
-    size: int
+    data: bytes
 
 
 def export_attachment(
     session: Session,
     identifier: str,
     name: str,
-    target: Path,
     identities: IdentitySet,
     analyst: str,
     *,
     reason: str,
     recipient: str,
 ) -> AttachmentExport:
-    """Write an attachment to a new 0600 file and log the disclosure."""
+    """Decrypt an attachment and log its disclosure; the caller writes it out.
+
+    The caller writes the file only after this transaction commits, so that
+    no attachment ever leaves the tool without its disclosure event.
+    """
     why = require_text(reason, "reason", "--reason")
     to = require_text(recipient, "recipient", "--recipient")
     case = find_case(session, identifier)
     attachment = _find_attachment(session, row_id(case), name)
     data = unseal(attachment.sealed, identities)
-    _write_new_private_file(target, data)
-    try:
-        record_event(
-            session,
-            analyst=analyst,
-            operation="disclosure",
-            action="attachment.export",
-            case_reference=case.reference,
-            recipient=to,
-            reason=why,
-            details={"attachment": attachment.name, "size": len(data)},
-        )
-    except BaseException:
-        target.unlink(missing_ok=True)
-        raise
-    return AttachmentExport(case.case_number, attachment.name, target, len(data))
+    record_event(
+        session,
+        analyst=analyst,
+        operation="disclosure",
+        action="attachment.export",
+        case_reference=case.reference,
+        recipient=to,
+        reason=why,
+        details={"attachment": attachment.name, "size": len(data)},
+    )
+    return AttachmentExport(case.case_number, attachment.name, data)
 
 
 def _find_attachment(session: Session, case_id: int, name: str) -> Attachment:
@@ -132,7 +145,25 @@ def _find_attachment(session: Session, case_id: int, name: str) -> Attachment:
     return found
 
 
-def _write_new_private_file(target: Path, data: bytes) -> None:
+class ReservedFile:
+    """A new, empty 0600 file that receives an export once it is logged."""
+
+    def __init__(self, path: Path, descriptor: int) -> None:
+        self.path = path
+        self._descriptor = descriptor
+
+    def write(self, data: bytes) -> None:
+        """Write the whole export and close the file."""
+        try:
+            with os.fdopen(self._descriptor, "wb") as handle:
+                handle.write(data)
+        except OSError as error:
+            raise UsageError(f"cannot write {self.path}: {error.strerror}.") from None
+
+
+@contextmanager
+def reserved_file(target: Path) -> Iterator[ReservedFile]:
+    """Create ``target`` (never replacing a file) and remove it if the block fails."""
     try:
         descriptor = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except FileExistsError:
@@ -142,9 +173,11 @@ def _write_new_private_file(target: Path, data: bytes) -> None:
         ) from None
     except OSError as error:
         raise UsageError(f"cannot create {target}: {error.strerror}.") from None
+    reserved = ReservedFile(target, descriptor)
     try:
-        with os.fdopen(descriptor, "wb") as handle:
-            handle.write(data)
-    except OSError as error:
+        yield reserved
+    except BaseException:
+        with suppress(OSError):
+            os.close(descriptor)
         target.unlink(missing_ok=True)
-        raise UsageError(f"cannot write {target}: {error.strerror}.") from None
+        raise

@@ -32,9 +32,20 @@ def parse_recipient(recipient: str) -> object:
             return pyrage.ssh.Recipient.from_str(text)
     except pyrage.RecipientError:
         pass
-    truncated = text if len(text) <= 80 else text[:80] + "..."
+    if (
+        text.upper().startswith(("AGE-SECRET-KEY", "AGE-PLUGIN-"))
+        or "PRIVATE KEY" in text
+    ):
+        raise ConfigError(
+            "the value given as a recipient is a secret key; never pass secret keys "
+            "on the command line. Give its public recipient from 'psdcli keys show "
+            "FILE' instead, and replace the key if others may have seen it."
+        )
+    # Only the start of a value that looks public is quoted, so that a
+    # mistyped secret is never echoed whole.
+    shown = f" starting {text[:12]!r}" if text.startswith(("age1", "ssh-")) else ""
     raise ConfigError(
-        f"Recipient '{truncated}' is not a valid X25519 (age1...), ssh-ed25519 or "
+        f"the recipient{shown} is not a valid X25519 (age1...), ssh-ed25519 or "
         "ssh-rsa recipient. Copy it again from 'psdcli keys show'."
     )
 

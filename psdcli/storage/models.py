@@ -93,7 +93,10 @@ class ReportRevision(SQLModel, table=True):
     extra_fields: dict[str, Any] = Field(default_factory=dict, sa_type=JSON)
     has_contact: bool
     contact_sealed: bytes | None = Field(default=None, sa_type=LargeBinary)
-    raw_sha256: str = Field(max_length=64)
+    # SHA-256 of the report without its contact details (see
+    # core.ingest.content_digest), so that a copy of the database cannot
+    # confirm a guessed contact by hashing it.
+    content_sha256: str = Field(max_length=64)
 
 
 class ReportTheme(SQLModel, table=True):

@@ -83,15 +83,15 @@ def known_cases(session: Session, references: Iterable[str]) -> dict[str, KnownC
             col(Case.id),
             col(Case.latest_revision),
             col(ReportRevision.revision),
-            col(ReportRevision.raw_sha256),
+            col(ReportRevision.content_sha256),
         )
         .join(ReportRevision, col(ReportRevision.case_id) == col(Case.id))
         .where(col(Case.reference).in_(wanted))
     )
     found: dict[str, KnownCase] = {}
-    for reference, case_id, latest, revision, raw_sha256 in rows:
+    for reference, case_id, latest, revision, content_sha256 in rows:
         known = found.setdefault(reference, KnownCase(case_id, latest))
-        known.revision_hashes[revision] = raw_sha256
+        known.revision_hashes[revision] = content_sha256
     return found
 
 

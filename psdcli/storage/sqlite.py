@@ -105,14 +105,20 @@ def foreign_keys_suspended(connection: Connection) -> Iterator[None]:
         driver.execute("PRAGMA foreign_keys = ON")
 
 
-def truncate_wal(engine: Engine) -> None:
+def truncate_wal(engine: Engine) -> bool:
     """Copy the write-ahead log into the database file and empty it.
 
-    After sealed data is re-encrypted, the log still holds the pages as they
-    were; a TRUNCATE checkpoint removes them, and secure_delete has already
-    overwritten the freed pages in the database file.
+    After sealed data is re-encrypted, the database file still holds the old
+    pages until a checkpoint copies the new ones over them; secure_delete
+    then leaves no trace of the old ones. Returns False when another
+    connection's read kept the checkpoint from finishing, so the caller
+    can say that old ciphertext remains.
     """
     with engine.connect() as connection:
         driver = connection.connection.dbapi_connection
-        if driver is not None:
-            driver.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        if driver is None:
+            return False
+        busy, _log_frames, _copied = driver.execute(
+            "PRAGMA wal_checkpoint(TRUNCATE)"
+        ).fetchone()
+    return int(busy) == 0

@@ -108,7 +108,7 @@ def upgrade() -> None:
     sa.Column('extra_fields', sa.JSON(), nullable=False),
     sa.Column('has_contact', sa.Boolean(), nullable=False),
     sa.Column('contact_sealed', sa.LargeBinary(), nullable=True),
-    sa.Column('raw_sha256', sa.String(length=64), nullable=False),
+    sa.Column('content_sha256', sa.String(length=64), nullable=False),
     sa.ForeignKeyConstraint(['bundle_id'], ['bundle.id'], ),
     sa.ForeignKeyConstraint(['case_id'], ['case.id'], ),
     sa.PrimaryKeyConstraint('id'),
