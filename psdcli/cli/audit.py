@@ -42,7 +42,10 @@ UntilOption = Annotated[
     ),
 ]
 CaseOption = Annotated[
-    str | None, typer.Option("--case", help="Only events about this case reference.")
+    str | None,
+    typer.Option(
+        "--case", help="Only events about this case (case number or intake reference)."
+    ),
 ]
 AnalystOption = Annotated[
     str | None,
@@ -59,6 +62,24 @@ OperationOption = Annotated[
         "disclosure, combination or erasure."
     ),
 ]
+
+
+def _reference(ctx: typer.Context, case: str | None) -> str | None:
+    """Return the intake reference of a case given by number or reference.
+
+    A value that names no case is kept as given, since the trail can hold
+    events about a reference whose case is no longer in the database.
+    """
+    if case is None:
+        return None
+    from psdcli.core.case_lookup import find_case
+    from psdcli.core.errors import NotFoundError
+
+    with get_state(ctx).database() as database, database.read_session() as session:
+        try:
+            return find_case(session, case).reference
+        except NotFoundError:
+            return case
 
 
 def _filters(
@@ -103,7 +124,7 @@ def audit_show(
     from psdcli.audit import query
     from psdcli.cli import audit_view
 
-    filters = _filters(since, until, case, analyst, operation)
+    filters = _filters(since, until, _reference(ctx, case), analyst, operation)
     with get_state(ctx).database() as database, database.read_session() as session:
         rows = query.latest_events(session, filters, limit)
     audit_view.render_events(rows, as_json=json_)
@@ -152,7 +173,7 @@ def audit_export(
     state = get_state(ctx)
     request = ExportRequest(
         analyst=state.require_analyst(),
-        filters=_filters(since, until, case, analyst, operation),
+        filters=_filters(since, until, _reference(ctx, case), analyst, operation),
         format=format_.value,
         path=output_path,
         bom=bom,

@@ -1,18 +1,23 @@
 """The one place where exceptions become messages and exit codes.
 
 Exit codes: 0 success, 1 error, 2 usage error (from Typer, or a
-``UsageError``). Ctrl-C prints "Aborted!" and exits with 1, as Typer does.
+``UsageError``), 141 when the program reading the output closed the pipe.
+Ctrl-C prints "Aborted!" and exits with 1, as Typer does; interactive
+triage exits with 130 instead.
 """
 
 from __future__ import annotations
 
 import os
+import sys
 from typing import Any
 
 import typer
 from typer.core import TyperGroup
 
 DEBUG_VARIABLE = "PSDCLI_DEBUG"
+# 128 + SIGPIPE, the code a shell reports for a program ended by a closed pipe.
+BROKEN_PIPE_EXIT = 141
 
 
 class PsdGroup(TyperGroup):
@@ -28,6 +33,12 @@ class PsdGroup(TyperGroup):
         except PsdError as error:
             _report(str(error))
             raise typer.Exit(error.exit_code) from None
+        except BrokenPipeError:
+            # The reader of the output went away, as `psdcli ... | head` does.
+            # Further writes would fail again, so stdout goes to /dev/null.
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            raise typer.Exit(BROKEN_PIPE_EXIT) from None
         except Exception as error:
             if os.environ.get(DEBUG_VARIABLE) == "1":
                 raise

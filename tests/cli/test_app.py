@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 import typer
@@ -14,6 +16,7 @@ from psdcli import __version__
 from psdcli.cli.app import app
 
 runner = CliRunner()
+PSDCLI = str(Path(sys.executable).parent / "psdcli")
 
 
 def _walk(
@@ -99,3 +102,22 @@ def test_unexpected_error_shows_type_but_no_message(
     assert "RuntimeError" in result.output
     assert "secret reporter detail" not in result.output
     assert "Traceback" not in result.output
+
+
+def test_closed_output_pipe_ends_quietly(tmp_path: Path) -> None:
+    env = {**os.environ, "PSDCLI_DATA_DIR": str(tmp_path), "PSDCLI_ANALYST": "T1"}
+    created = subprocess.run(
+        [PSDCLI, "init"], env=env, capture_output=True, check=False
+    )
+    assert created.returncode == 0, created.stderr
+    reader = subprocess.Popen(
+        [PSDCLI, "audit", "show", "--json"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert reader.stdout is not None
+    reader.stdout.close()  # the reader goes away before psdcli writes
+    _, stderr = reader.communicate(timeout=60)
+    assert reader.returncode == 141
+    assert stderr == b""
