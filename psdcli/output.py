@@ -10,6 +10,7 @@ replaced by visible escapes such as ``\\x1b``.
 from __future__ import annotations
 
 import json
+import os
 import sys
 import unicodedata
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -21,7 +22,11 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 from rich.text import Text
 
-stdout = Console(highlight=False, soft_wrap=True)
+# Output that is not a terminal has no width of its own; Rich would assume
+# 80 columns and fold wide tables, so piped output gets a wider default.
+# COLUMNS still overrides it.
+_PIPE_WIDTH = 160 if not sys.stdout.isatty() and "COLUMNS" not in os.environ else None
+stdout = Console(highlight=False, soft_wrap=True, width=_PIPE_WIDTH)
 stderr = Console(stderr=True, highlight=False, soft_wrap=True)
 
 # Characters that change how a terminal shows the text after them: the bidi

@@ -10,40 +10,31 @@ from psdcli.cli import case_story_view
 
 
 def render_list(rows: list[dict[str, Any]], *, as_json: bool) -> None:
-    """Show ``case list`` results."""
+    """Show ``case list`` results; columns nobody has filled in are left out."""
     if as_json:
         output.emit_json(rows)
         return
     if not rows:
         output.info("No cases match.")
         return
+    columns = ["case", "reference", "status", "received (days ago)", "themes"]
+    optional = [key for key in ("category", "assigned_to") if any(r[key] for r in rows)]
+    columns += [key.replace("_", " ") for key in optional] + ["flags"]
     output.table(
-        [
-            "case",
-            "reference",
-            "status",
-            "received",
-            "days",
-            "themes",
-            "category",
-            "assigned",
-            "flags",
-        ],
+        columns,
         [
             (
                 row["case_number"],
                 row["reference"],
                 row["status"].replace("_", " "),
-                row["received_at"][:10],
-                row["age_days"],
+                f"{row['received_at'][:10]} ({row['age_days']})",
                 _words(row["themes"]),
-                row["category"] or "-",
-                row["assigned_to"] or "-",
+                *(row[key] or "-" for key in optional),
                 _flags(row),
             )
             for row in rows
         ],
-        no_wrap=("case", "reference", "received"),
+        no_wrap=("case", "reference", "received (days ago)"),
     )
 
 
