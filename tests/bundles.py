@@ -134,7 +134,10 @@ def hand_zip(
 ) -> bytes:
     """Return a ZIP with exactly these members, in this order, made with zipfile."""
     buffer = io.BytesIO()
-    with warnings.catch_warnings(), zipfile.ZipFile(buffer, "w", compression) as archive:
+    with (
+        warnings.catch_warnings(),
+        zipfile.ZipFile(buffer, "w", compression) as archive,
+    ):
         # zipfile warns about a duplicate name; some tests write one on purpose.
         warnings.simplefilter("ignore", UserWarning)
         for name, data in members:

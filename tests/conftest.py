@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -31,7 +30,7 @@ def require_program(name: str) -> str:
 @pytest.fixture(autouse=True)
 def isolated_environment(
     tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
-) -> Iterator[Path]:
+) -> Path:
     """Point the data folder at a fresh temporary folder and clear PSDCLI_*."""
     for name in list(os.environ):
         if name.startswith("PSDCLI_"):
@@ -41,7 +40,7 @@ def isolated_environment(
     monkeypatch.setenv("NO_COLOR", "1")
     monkeypatch.setenv("COLUMNS", "120")
     monkeypatch.setenv("TERM", "dumb")
-    yield home
+    return home
 
 
 @pytest.fixture
