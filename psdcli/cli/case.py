@@ -55,6 +55,14 @@ def case_list(
         bool,
         typer.Option("--safeguarding-open", help="Only cases with open safeguarding."),
     ] = False,
+    include_follow_ups: Annotated[
+        bool,
+        typer.Option(
+            "--include-follow-ups",
+            help="Also list follow-up reports, which otherwise show under the "
+            "case they answer.",
+        ),
+    ] = False,
     sort: Annotated[
         str, typer.Option(help="received, newest, number, reference or status.")
     ] = "received",
@@ -85,6 +93,7 @@ def case_list(
         overdue=overdue,
         safeguarding_open=safeguarding_open,
         sort=sort,
+        include_follow_ups=include_follow_ups,
     )
     with state.database() as database, database.write_session() as session:
         rows = browse.case_rows(session, filters)

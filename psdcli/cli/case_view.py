@@ -87,8 +87,20 @@ def render_detail(data: dict[str, Any], *, as_json: bool) -> None:
         title=f"Case {data['case_number']} (revision {report['revision']} of "
         f"{data['latest_revision']})",
     )
+    if data["attached_to"]:
+        original = data["attached_to"]
+        output.warning(
+            f"this report follows up case {original['case_number']} "
+            f"({original['reference']}); decisions are recorded there."
+        )
     _render_report(report)
     _render_tail(data, report)
+    for follow_up in data["follow_up_reports"]:
+        output.heading(
+            f"Follow-up {follow_up['case_number']} ({follow_up['reference']}), "
+            f"received {follow_up['received_at'][:16]}"
+        )
+        _render_report(follow_up["report"])
     case_story_view.render(data)
 
 

@@ -145,6 +145,16 @@ def case_detail(
         **_case_core(case),
         **workflow_fields(session, case),
         "follow_ups": queries.follow_ups_of(session, case.reference),
+        "follow_up_reports": [
+            {
+                "case_number": follow_up.case_number,
+                "reference": follow_up.reference,
+                "received_at": _iso(follow_up.received_at),
+                "report": _report_fields(session, _latest_revision(session, follow_up)),
+            }
+            for follow_up in queries.follow_up_cases(session, case.reference)
+        ],
+        "attached_to": _attached_to(session, case),
         "revisions": [
             {
                 "revision": rev.revision,
@@ -204,3 +214,16 @@ def _report_fields(session: Session, revision: ReportRevision) -> dict[str, Any]
         ],
         "other_fields": revision.extra_fields,
     }
+
+
+def _latest_revision(session: Session, case: Case) -> ReportRevision:
+    revisions = queries.case_revisions(session, row_id(case))
+    return next(rev for rev, _ in revisions if rev.revision == case.latest_revision)
+
+
+def _attached_to(session: Session, case: Case) -> dict[str, str] | None:
+    """Return the original case of a follow-up, when it is in the database."""
+    original = queries.original_of(session, case)
+    if original is None:
+        return None
+    return {"case_number": original.case_number, "reference": original.reference}

@@ -17,8 +17,8 @@ from psdcli.audit.log import record_event
 from psdcli.core import categories, iopc
 from psdcli.core.case_lookup import check_version, find_case
 from psdcli.core.decisions import DecisionKind, record_decision, require_text
-from psdcli.core.workflow import CaseStatus, Step, next_status
-from psdcli.storage import case_repository
+from psdcli.core.workflow import CaseStatus, Step, TransitionError, next_status
+from psdcli.storage import case_repository, queries
 from psdcli.storage.models import Case, row_id
 from psdcli.storage.types import utc_now
 
@@ -52,6 +52,13 @@ def begin(
 ) -> tuple[Case, CaseStatus]:
     """Load the case, check the analyst's view is current and the step allowed."""
     case = find_case(session, identifier)
+    original = queries.original_of(session, case)
+    if original is not None:
+        raise TransitionError(
+            f"case {case.case_number} is a follow-up to case {original.case_number} "
+            f"({original.reference}) and belongs to it; record decisions and notes "
+            f"on {original.case_number}, where this report is shown."
+        )
     check_version(case, actor.expected_version)
     after = next_status(case.case_number, CaseStatus(case.status), step)
     return case, after

@@ -23,6 +23,7 @@ def case_filters(
     overdue: bool = False,
     safeguarding_open: bool = False,
     sort: str = "received",
+    include_follow_ups: bool = False,
 ) -> CaseFilters:
     """Return validated ``case list`` filters, or raise UsageError on an unknown id."""
     if status is not None and status not in CASE_STATUSES:
@@ -54,4 +55,5 @@ def case_filters(
         unassessed_statuses=tuple(sorted(UNASSESSED)),
         safeguarding_open=safeguarding_open,
         sort=sort,
+        include_attached=include_follow_ups,
     )

@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import and_, exists, func, select
-from sqlalchemy.orm import defer
+from sqlalchemy.orm import aliased, defer
 from sqlmodel import Session, col
 
 from psdcli.storage.casework_models import Safeguarding, SafeguardingAction
@@ -41,6 +41,9 @@ class CaseFilters:
     overdue_before: datetime | None = None
     unassessed_statuses: tuple[str, ...] = ()
     safeguarding_open: bool = False
+    # Follow-ups whose original case exists belong to that case and are left
+    # out unless asked for.
+    include_attached: bool = False
     sort: str = "received"
     limit: int | None = None
 
@@ -125,6 +128,11 @@ def _order(sort: str) -> list[Any]:
 
 
 def _filter_workflow(query: Any, filters: CaseFilters) -> Any:
+    if not filters.include_attached:
+        original = aliased(Case)
+        query = query.where(
+            ~exists().where(col(original.reference) == col(Case.follow_up_to))
+        )
     if filters.category is not None:
         query = query.where(col(Case.category) == filters.category)
     if filters.assigned_to is not None:
@@ -250,3 +258,17 @@ def attachments_of_case(session: Session, case_id: int) -> list[Attachment]:
         .options(defer(Attachment.sealed))  # type: ignore[arg-type]
     )
     return list(session.scalars(query))
+
+
+def original_of(session: Session, case: Case) -> Case | None:
+    """Return the case that ``case`` follows up, when it is in the database."""
+    if case.follow_up_to is None:
+        return None
+    query = select(Case).where(col(Case.reference) == case.follow_up_to)
+    return session.scalars(query).first()
+
+
+def follow_up_cases(session: Session, reference: str) -> list[Case]:
+    """Return the cases that follow up ``reference``, oldest first."""
+    query = select(Case).where(col(Case.follow_up_to) == reference)
+    return list(session.scalars(query.order_by(col(Case.received_at), col(Case.id))))

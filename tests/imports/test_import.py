@@ -26,8 +26,14 @@ def test_sample_bundles_import_cleanly(workspace: Workspace) -> None:
     assert {s["status"] for s in summaries} == {"imported"}
     assert all(s["reports_quarantined"] == 0 for s in summaries)
     assert all(s["error"] is None for s in summaries)
-    listed = json.loads(workspace.run("case", "list", "--json").stdout)
-    assert len(listed) == sum(int(s["reports_imported"]) for s in summaries)
+    every = json.loads(
+        workspace.run("case", "list", "--include-follow-ups", "--json").stdout
+    )
+    assert len(every) == sum(int(s["reports_imported"]) for s in summaries)
+    # The sample set's three follow-ups are listed under the cases they answer.
+    queue = json.loads(workspace.run("case", "list", "--json").stdout)
+    assert len(queue) == len(every) - 3
+    assert all(row["follow_up_to"] is None for row in queue)
 
 
 def test_json_summary_has_every_field(workspace: Workspace) -> None:
@@ -302,3 +308,24 @@ def test_kept_bundle_folder_follows_the_database(
     bundle = write_bundle(workspace.bundles, zip_bytes(reports(1)))
     workspace.import_(bundle)
     assert (workspace.db.parent / "cases-bundles").is_dir()
+
+
+def test_follow_up_belongs_to_its_original(workspace: Workspace) -> None:
+    (original,) = reports(1)
+    (reply,) = reports(1, start=500, follow_up_to=original["reference"])
+    workspace.import_(write_bundle(workspace.bundles, zip_bytes([original, reply])))
+    listed = json.loads(workspace.run("case", "list", "--json").stdout)
+    assert [row["reference"] for row in listed] == [original["reference"]]
+    shown = json.loads(
+        workspace.run("case", "show", original["reference"], "--json").stdout
+    )
+    (follow_up,) = shown["follow_up_reports"]
+    assert follow_up["reference"] == reply["reference"]
+    assert follow_up["report"]["narrative"] == reply["narrative"]
+    reply_shown = json.loads(
+        workspace.run("case", "show", reply["reference"], "--json").stdout
+    )
+    assert reply_shown["attached_to"]["reference"] == original["reference"]
+    refused = workspace.run("case", "note", reply["reference"], "a note")
+    assert refused.exit_code == 1
+    assert f"is a follow-up to case {shown['case_number']}" in refused.stderr
