@@ -7,6 +7,7 @@ import json
 import pytest
 from sqlalchemy import create_engine, text
 
+from psdcli import output
 from tests.bundles import hand_zip, manifest_for, report_members, reports, write_bundle
 from tests.imports.conftest import Workspace
 
@@ -87,8 +88,10 @@ def test_quarantined_report_is_stored_sealed(workspace: Workspace) -> None:
 
 
 def test_anonymous_report_with_contact_keeps_details_out_of_messages(
-    workspace: Workspace,
+    workspace: Workspace, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    # A wide console keeps the reason on one line of the table.
+    monkeypatch.setattr(output.stdout, "width", 400)
     (bad,) = reports(1, start=90, anonymous=True)
     bad["contact"] = CONTACT
     bundle_id = _bundle_with(workspace, bad)
