@@ -121,3 +121,30 @@ def test_closed_output_pipe_ends_quietly(tmp_path: Path) -> None:
     _, stderr = reader.communicate(timeout=60)
     assert reader.returncode == 141
     assert stderr == b""
+
+
+def test_shell_completion_loads_no_database_or_crypto_code() -> None:
+    script = (
+        "import sys\n"
+        "sys.argv = ['psdcli']\n"
+        "from psdcli.__main__ import main\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "heavy = ['sqlalchemy', 'sqlmodel', 'pyrage', 'alembic', 'psdcli.storage',\n"
+        "         'psdcli.crypto', 'psdcli.intake']\n"
+        "print('LOADED', [name for name in heavy if name in sys.modules])\n"
+    )
+    env = {
+        **os.environ,
+        "_PSDCLI_COMPLETE": "complete_bash",
+        "COMP_WORDS": "psdcli ca",
+        "COMP_CWORD": "1",
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        check=True,
+        env=env,
+    )
+    assert "case" in result.stdout
+    assert "LOADED []" in result.stdout, result.stdout
