@@ -17,6 +17,7 @@ import json
 import os
 import platform
 import shutil
+import sqlite3
 import statistics
 import subprocess
 import sys
@@ -157,19 +158,37 @@ def compare_help(runs: int) -> dict[str, Any]:
 
 def machine() -> dict[str, Any]:
     """Describe the machine the figures come from."""
-    cpu = "unknown"
-    cpuinfo = Path("/proc/cpuinfo")
-    if cpuinfo.exists():
-        for line in cpuinfo.read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
     return {
-        "cpu": cpu,
+        "cpu": _proc_value("/proc/cpuinfo", "model name"),
         "cores": os.cpu_count(),
+        "ram_gib": _ram_gib(),
         "python": platform.python_version(),
+        "sqlite": sqlite3.sqlite_version,
         "system": platform.platform(),
     }
+
+
+def _proc_value(path: str, key: str) -> str:
+    """Return the value of the first ``key: value`` line of a /proc file."""
+    file = Path(path)
+    if not file.exists():
+        return "unknown"
+    for line in file.read_text().splitlines():
+        if line.startswith(key):
+            return line.split(":", 1)[1].strip()
+    return "unknown"
+
+
+def _ram_gib() -> float | None:
+    total = _proc_value("/proc/meminfo", "MemTotal")  # such as "24684316 kB"
+    if not total.endswith(" kB"):
+        return None
+    return round(int(total.removesuffix(" kB")) / 2**20, 1)
+
+
+def load_average() -> list[float]:
+    """Return the 1, 5 and 15 minute load averages, to show a busy machine."""
+    return [round(load, 2) for load in os.getloadavg()]
 
 
 def main() -> None:
@@ -185,10 +204,12 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
     results: dict[str, Any] = {"machine": machine()}
+    results["load_average_before"] = load_average()
     results["import"] = compare_import(args.reports, args.runs)
     if args.large:
         results["large_import"] = large_memory(args.large)
     results["help"] = compare_help(max(args.runs, 10))
+    results["load_average_after"] = load_average()
     print(json.dumps(results, indent=2))
 
 

@@ -52,8 +52,14 @@ class ImportLimits:
     max_member_bytes: int = 64 * MIB
     max_compression_ratio: int = 200
     max_report_bytes: int = 2 * MIB
+    # When the reports of a bundle total at most this many bytes, the content
+    # read to verify their checksums is kept for the import, which then need
+    # not decompress them again. Larger bundles read each report twice.
+    max_kept_report_bytes: int = 32 * MIB
     max_json_depth: int = 32
-    batch_size: int = 500
+    # Reports stored per batch. A batch of 250 held about 3 MB while it was
+    # stored, half as much as 500, at no measurable cost in time.
+    batch_size: int = 250
 
     @classmethod
     def from_env(cls) -> ImportLimits:

@@ -107,17 +107,24 @@ def attachment_folder(path: str) -> str:
 def _check_characters(name: str) -> None:
     if not name:
         raise reject_member(name, "has an empty name")
-    for character in name:
-        if unicodedata.category(character) == "Cc":
-            raise reject_member(name, "contains a control character (such as NUL)")
-        if character in _BIDI_CONTROLS:
-            raise reject_member(name, "contains a bidirectional formatting character")
+    # Printable ASCII contains no control or bidirectional formatting
+    # character, so most names need no check of each character.
+    if not (name.isascii() and name.isprintable()):
+        _check_each_character(name)
     if "\\" in name:
         raise reject_member(name, "contains a backslash; use '/' between folders")
     if name.startswith("/"):
         raise reject_member(name, "is an absolute path")
     if _DRIVE_LETTER.match(name):
         raise reject_member(name, "starts with a drive letter")
+
+
+def _check_each_character(name: str) -> None:
+    for character in name:
+        if unicodedata.category(character) == "Cc":
+            raise reject_member(name, "contains a control character (such as NUL)")
+        if character in _BIDI_CONTROLS:
+            raise reject_member(name, "contains a bidirectional formatting character")
 
 
 def _check_parts(name: str, parts: list[str]) -> None:

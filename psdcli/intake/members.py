@@ -68,24 +68,32 @@ def check_directory_size(plaintext: IO[bytes], limits: ImportLimits) -> None:
 
 def check_members(
     archive: zipfile.ZipFile, limits: ImportLimits
-) -> dict[str, tuple[MemberKind, zipfile.ZipInfo]]:
-    """Check every member's header fields and return the members by name."""
+) -> dict[str, MemberKind]:
+    """Check every member's header fields and return each member's kind by name.
+
+    The names are ``ZipInfo.filename``, so ``archive.getinfo`` finds each one.
+    """
     infos = archive.infolist()
     if len(infos) > limits.max_members:
         raise ArchiveError(
             f"the bundle has {len(infos)} archive members, over the limit of "
             f"{limits.max_members}; ask the sender to split the export"
         )
-    members: dict[str, tuple[MemberKind, zipfile.ZipInfo]] = {}
-    normalised_names: set[str] = set()
+    members: dict[str, MemberKind] = {}
+    # The NFC forms of the names that are not in NFC themselves. The other
+    # names are their own NFC form and are keys of ``members``, so that a
+    # bundle of 100,000 members needs no second set of every name.
+    other_normal_forms: set[str] = set()
     total_bytes = 0
     for info in infos:
         kind = _check_member(info, limits)
-        normalised = unicodedata.normalize("NFC", info.filename)
-        if info.filename in members or normalised in normalised_names:
+        name = info.filename
+        normalised = unicodedata.normalize("NFC", name)
+        if name in members or normalised in members or normalised in other_normal_forms:
             raise reject_member(info.orig_filename, "appears twice in the archive")
-        members[info.filename] = (kind, info)
-        normalised_names.add(normalised)
+        members[name] = kind
+        if normalised != name:
+            other_normal_forms.add(normalised)
         total_bytes += info.file_size
     if total_bytes > limits.max_uncompressed_bytes:
         raise ArchiveError(

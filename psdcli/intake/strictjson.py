@@ -10,9 +10,13 @@ The parser also recurses once per nesting level, so a deeply nested document
 raises ``RecursionError``. ``loads_strict`` rejects all of these with one exception
 class whose message names the source and the line and column.
 
-Before ``json.loads`` runs, one pass with a regular expression visits every
-string, bracket and number. Nesting depth is checked there, so ``json.loads``
-never recurses deeper than the limit.
+Nesting depth is checked before ``json.loads`` runs, so that it never
+recurses deeper than the limit. Most documents pass two quick checks on the
+whole text: the nesting is shallow enough, and no escape can be a surrogate.
+They are then parsed at once, and hooks of the parser reject duplicate keys,
+constants and numbers out of range. Any other document, and any document that
+the parser rejects, is first scanned token by token with a regular
+expression, which finds the first problem and its line and column.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from __future__ import annotations
 import json
 import math
 import re
+from itertools import accumulate
 from typing import Any
 
 # Integers in this range survive a round trip through an IEEE 754 double, the
@@ -45,6 +50,14 @@ _TOKEN = re.compile(
 _COLON_AFTER_KEY = re.compile(r"[ \t\n\r]*:")
 _ESCAPE = re.compile(r"\\(?:u([0-9a-fA-F]{4})|.)", re.DOTALL)
 _INTEGER = re.compile(r"-?[0-9]+")
+# A complete string token, the same as the string group of _TOKEN when that
+# ends with its closing quote.
+_COMPLETE_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
+_BRACKET = re.compile(r"[\[\]{}]")
+_BRACKET_DEPTH_CHANGE = {"[": 1, "{": 1, "]": -1, "}": -1}
+# A \u escape of a UTF-16 surrogate (D800 to DFFF). It also matches text
+# after an escaped backslash, such as \\ud800, which only costs a full scan.
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
 
 
 class StrictJsonError(ValueError):
@@ -73,16 +86,34 @@ def loads_strict(data: bytes, *, max_depth: int, source: str) -> Any:
     member path such as ``reports/CS-2026-004817.json``. Messages never quote
     string values or numbers, only keys and positions.
     """
-    text = _decode(data, source)
-    _Scanner(text, max_depth=max_depth, source=source).scan()
+    return loads_strict_text(
+        decode_utf8(data, source), max_depth=max_depth, source=source
+    )
+
+
+def loads_strict_text(text: str, *, max_depth: int, source: str) -> Any:
+    """Parse JSON text that ``decode_utf8`` returned, as ``loads_strict`` does.
+
+    Decoding first lets a caller free the bytes before a large document is
+    parsed.
+    """
+    if not _passes_quick_checks(text, max_depth):
+        _Scanner(text, max_depth=max_depth, source=source).scan()
+        return _parse(text, source)
     try:
-        return json.loads(
-            text,
-            object_pairs_hook=_build_object,
-            parse_constant=_reject_constant,
-            parse_int=_parse_int,
-            parse_float=_parse_float,
-        )
+        return _parse(text, source)
+    except StrictJsonError:
+        # The scanner finds the same problems as the parser and its hooks,
+        # and gives the position. It raises for the first one, as it would
+        # have before parsing. Only a fault it does not look for, such as a
+        # missing comma, keeps the parser's message.
+        _Scanner(text, max_depth=max_depth, source=source).scan()
+        raise
+
+
+def _parse(text: str, source: str) -> Any:
+    try:
+        return _DECODER.decode(text)
     except json.JSONDecodeError as error:
         raise StrictJsonError(source, error.msg, error.lineno, error.colno) from None
     except StrictJsonError as error:
@@ -91,7 +122,41 @@ def loads_strict(data: bytes, *, max_depth: int, source: str) -> Any:
         raise StrictJsonError(source, "nesting is too deep to parse") from None
 
 
-def _decode(data: bytes, source: str) -> str:
+def _passes_quick_checks(text: str, max_depth: int) -> bool:
+    """Return whether ``text`` needs no token scan before it is parsed.
+
+    True means that the nesting outside strings is at most ``max_depth``
+    and that no \\u escape in the text is a surrogate. When the parser then
+    accepts the text, the scanner would have accepted it too.
+    """
+    if _SURROGATE_ESCAPE.search(text):
+        return False
+    # Every container opens with a bracket, so the number of opening
+    # brackets, counted in strings too, is a bound on the depth.
+    if text.count("[") + text.count("{") <= max_depth:
+        return True
+    return _bracket_depth(text) <= max_depth
+
+
+def _bracket_depth(text: str) -> int:
+    """Return the maximum nesting of the brackets outside complete strings.
+
+    Like the scanner, a closing bracket with nothing open changes nothing.
+    For text that the parser accepts, the result is the nesting depth. It is
+    never less than the depth that the scanner counts, because the scanner
+    reads an unterminated string to the end of the text and so counts no
+    bracket after it.
+    """
+    outside_strings = _COMPLETE_STRING.sub("", text)
+    changes = map(_BRACKET_DEPTH_CHANGE.__getitem__, _BRACKET.findall(outside_strings))
+    depths = accumulate(
+        changes, lambda depth, change: max(depth + change, 0), initial=0
+    )
+    return max(depths, default=0)
+
+
+def decode_utf8(data: bytes, source: str) -> str:
+    """Decode JSON bytes, raising StrictJsonError for a BOM or invalid UTF-8."""
     if data.startswith(_BOM):
         raise StrictJsonError(
             source, "the file starts with a UTF-8 byte order mark; save it without one"
@@ -255,3 +320,11 @@ def _parse_float(token: str) -> float:
     if math.isinf(value):
         raise StrictJsonError("", _FLOAT_RANGE_PROBLEM)
     return value
+
+
+_DECODER = json.JSONDecoder(
+    object_pairs_hook=_build_object,
+    parse_constant=_reject_constant,
+    parse_int=_parse_int,
+    parse_float=_parse_float,
+)

@@ -1,7 +1,11 @@
 """Writes made by the importer, and the look-ups it needs.
 
 Reports arrive in batches of hundreds, so inserts use SQLAlchemy Core
-``insert`` with many parameter sets instead of one ORM object per row.
+``insert`` on the tables with many parameter sets, instead of one ORM object
+per row. The tables are used rather than the mapped classes because the ORM's
+bulk insert leaves out the columns whose value is None. Rows that differ in
+which columns are None then go to the database in separate statements, up to
+one per row.
 """
 
 from __future__ import annotations
@@ -10,8 +14,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import insert, select, update
-from sqlmodel import Session, col
+from sqlalchemy import Table, insert, select, update
+from sqlmodel import Session, SQLModel, col
 
 from psdcli.storage.models import (
     Attachment,
@@ -95,35 +99,54 @@ def known_cases(session: Session, references: Iterable[str]) -> dict[str, KnownC
     return found
 
 
+def case_references(session: Session, case_ids: Iterable[int]) -> list[str]:
+    """Return the references of the cases with these ids, in no fixed order."""
+    query = select(col(Case.reference)).where(col(Case.id).in_(list(case_ids)))
+    return list(session.scalars(query))
+
+
 def insert_cases(session: Session, rows: Sequence[dict[str, Any]]) -> list[int]:
     """Insert cases and return their ids in the order given."""
     if not rows:
         return []
+    table = _table(Case)
     result = session.execute(
-        insert(Case).returning(col(Case.id), sort_by_parameter_order=True), rows
+        insert(table).returning(table.c.id, table.c.reference), rows
     )
-    return [int(row_id) for row_id in result.scalars()]
+    # SQLite returns the rows of one multi-row INSERT in no set order. With
+    # sort_by_parameter_order, SQLAlchemy 2.1 sent one INSERT per row on
+    # SQLite, so each id is matched to its row by the unique reference.
+    ids = {reference: int(row_id) for row_id, reference in result}
+    return [ids[row["reference"]] for row in rows]
 
 
 def insert_revisions(session: Session, rows: Sequence[dict[str, Any]]) -> list[int]:
     """Insert report revisions and return their ids in the order given."""
     if not rows:
         return []
+    table = _table(ReportRevision)
     result = session.execute(
-        insert(ReportRevision).returning(
-            col(ReportRevision.id), sort_by_parameter_order=True
-        ),
+        insert(table).returning(table.c.id, table.c.case_id, table.c.revision),
         rows,
     )
-    return [int(row_id) for row_id in result.scalars()]
+    # Matched by the unique (case_id, revision), as in insert_cases.
+    ids = {(case_id, revision): int(row_id) for row_id, case_id, revision in result}
+    return [ids[row["case_id"], row["revision"]] for row in rows]
 
 
 def insert_rows(
-    session: Session, table: type[Any], rows: Sequence[dict[str, Any]]
+    session: Session, model: type[SQLModel], rows: Sequence[dict[str, Any]]
 ) -> None:
-    """Insert rows into one of the child tables of a revision or bundle."""
+    """Insert rows into the table of ``model``, a child table of a revision or bundle.
+
+    Every row must have the same keys, so that the rows go in one statement.
+    """
     if rows:
-        session.execute(insert(table), rows)
+        session.execute(insert(_table(model)), rows)
+
+
+def _table(model: type[SQLModel]) -> Table:
+    return SQLModel.metadata.tables[str(model.__tablename__)]
 
 
 def mark_cases_updated(
