@@ -82,7 +82,7 @@ def render_detail(data: dict[str, Any], *, as_json: bool) -> None:
             "themes": ", ".join(report["themes"]),
             "on duty": report["on_duty"],
             "setting": report["setting"],
-            "incident": _incident(report["incident"]),
+            "incident": describe_incident(report["incident"]),
         },
         title=f"Case {data['case_number']} (revision {report['revision']} of "
         f"{data['latest_revision']})",
@@ -93,18 +93,19 @@ def render_detail(data: dict[str, Any], *, as_json: bool) -> None:
             f"this report follows up case {original['case_number']} "
             f"({original['reference']}); decisions are recorded there."
         )
-    _render_report(report)
+    render_report(report)
     _render_tail(data, report)
     for follow_up in data["follow_up_reports"]:
         output.heading(
             f"Follow-up {follow_up['case_number']} ({follow_up['reference']}), "
             f"received {follow_up['received_at'][:16]}"
         )
-        _render_report(follow_up["report"])
+        render_report(follow_up["report"])
     case_story_view.render(data)
 
 
-def _render_report(report: dict[str, Any]) -> None:
+def render_report(report: dict[str, Any]) -> None:
+    """Show a report's subjects, persons at risk and narrative."""
     output.table(
         ["name", "role", "force", "rank", "collar", "station", "description"],
         [
@@ -165,7 +166,8 @@ def _render_tail(data: dict[str, Any], report: dict[str, Any]) -> None:
     )
 
 
-def _incident(incident: dict[str, Any]) -> str:
+def describe_incident(incident: dict[str, Any]) -> str:
+    """Return the incident's dates and place on one line."""
     dates = f"{incident['from'] or '?'} to {incident['to'] or '?'}"
     location = incident["location"] or "location not given"
     return f"{dates}, {location}"

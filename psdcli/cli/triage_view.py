@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from psdcli import output
+from psdcli.cli import case_view
 
 
 def render_case(detail: dict[str, Any], position: str) -> None:
@@ -31,39 +32,10 @@ def render_case(detail: dict[str, Any], position: str) -> None:
             "reporter": "anonymous" if report["anonymous"] else "contactable",
             "on duty": report["on_duty"],
             "setting": report["setting"],
-            "incident": _incident(report["incident"]),
+            "incident": case_view.describe_incident(report["incident"]),
         }
     )
-    output.table(
-        ["name", "role", "force", "rank", "collar", "station"],
-        [
-            (
-                subject["name"],
-                subject["role"],
-                subject["force"],
-                subject["rank"],
-                subject["collar_number"],
-                subject["station"],
-            )
-            for subject in report["subjects"]
-        ],
-        title="Subjects",
-    )
-    if report["persons_at_risk"]:
-        output.table(
-            ["description", "relationship", "immediate danger"],
-            [
-                (
-                    person.get("description"),
-                    person.get("relationship"),
-                    "yes" if person.get("immediate_danger") else "no",
-                )
-                for person in report["persons_at_risk"]
-            ],
-            title="Persons at risk",
-        )
-    output.heading("Narrative")
-    output.block(report["narrative"])
+    case_view.render_report(report)
 
 
 def _flags(detail: dict[str, Any]) -> list[str]:
@@ -83,8 +55,3 @@ def _flags(detail: dict[str, Any]) -> list[str]:
     if detail["follow_up_to"]:
         flags.append(f"follows up {detail['follow_up_to']}")
     return flags
-
-
-def _incident(incident: dict[str, Any]) -> str:
-    dates = f"{incident['from'] or '?'} to {incident['to'] or '?'}"
-    return f"{dates}, {incident['location'] or 'location not given'}"
