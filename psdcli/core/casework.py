@@ -3,7 +3,7 @@
 Every step checks the analyst's view is current, moves the case through the
 state machine in ``workflow``, records who did what in the decision history
 and appends an ``alteration`` event to the audit trail, all in the caller's
-write session. The audit event holds ids only; rationales stay in the case.
+write session. The audit event contains ids only, and rationales stay in the case.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from psdcli.storage.types import utc_now
 
 @dataclass(frozen=True)
 class Actor:
-    """Who is acting, and the version of the case they based the change on."""
+    """The acting analyst and the case version their change is based on."""
 
     analyst: str
     expected_version: int | None = None
@@ -33,7 +33,7 @@ class Actor:
 
 @dataclass(frozen=True)
 class StepResult:
-    """What a step did, for the confirmation line and ``--json``."""
+    """The result of one step, for the confirmation line and ``--json``."""
 
     case_number: str
     reference: str

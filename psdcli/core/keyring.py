@@ -2,7 +2,7 @@
 
 Sealed data (contact details, attachments, quarantined reports) is encrypted
 to every recipient recorded in ``storage_recipient``. Adding or removing a
-recipient changes what new data is sealed to; ``rewrap`` then re-encrypts
+recipient changes what new data is sealed to. ``rewrap`` then re-encrypts
 everything already stored, in one transaction, so that a removed key opens
 nothing.
 """

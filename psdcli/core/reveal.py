@@ -1,4 +1,4 @@
-"""Reveal sealed data to an analyst who holds a team identity, and log it.
+"""Reveal sealed data to an analyst with a team identity, and log it.
 
 Contact details and attachments are decrypted only here. Decryption comes
 first and the audit event is appended in the same transaction, so a failed
