@@ -1,4 +1,4 @@
-"""How cases are shown: tables on a terminal, or JSON."""
+"""Rendering of cases: tables on a terminal, or JSON."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from psdcli.cli import case_story_view
 
 
 def render_list(rows: list[dict[str, Any]], *, as_json: bool) -> None:
-    """Show ``case list`` results; columns nobody has filled in are left out."""
+    """Show ``case list`` results; empty columns are left out."""
     if as_json:
         output.emit_json(rows)
         return

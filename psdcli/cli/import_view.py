@@ -1,4 +1,4 @@
-"""How import results are shown: a line per bundle, or JSON Lines."""
+"""Rendering of import results: a line per bundle, or JSON Lines."""
 
 from __future__ import annotations
 

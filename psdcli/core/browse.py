@@ -1,6 +1,6 @@
 """Plain-data views of bundles and cases, shared by the tables and ``--json``.
 
-Contact details never appear here: a view says only whether a report has any.
+Contact details never appear here: a view only states whether a report has any.
 """
 
 from __future__ import annotations

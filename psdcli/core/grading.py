@@ -71,7 +71,7 @@ def parse_grading(text: str, conditions: str | None = None) -> Grading:
 
 
 class Severity(StrEnum):
-    """What the conduct would be if proven (Police Conduct Regulations 2020)."""
+    """The severity of the conduct if proven (Police Conduct Regulations 2020)."""
 
     GROSS_MISCONDUCT = "gross-misconduct"
     MISCONDUCT = "misconduct"

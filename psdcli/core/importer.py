@@ -46,7 +46,7 @@ StartProgress = Callable[[str, int], Callable[[int], None]]
 
 @dataclass
 class ImportRequest:
-    """What to import, as whom, and with which keys."""
+    """The bundle files to import, the acting analyst and the keys."""
 
     paths: Sequence[Path]
     analyst: str

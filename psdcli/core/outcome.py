@@ -1,4 +1,4 @@
-"""What happened to each bundle in an import run."""
+"""The result of each bundle in an import run."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ class BundleStatus(StrEnum):
 
 @dataclass
 class ReportCounts:
-    """How the reports of one bundle were handled."""
+    """Counts of how the reports of one bundle were handled."""
 
     imported: int = 0
     revisions_added: int = 0

@@ -24,7 +24,7 @@ MAX_SCORES = {"dash": 27, "dara": 100, "other": 1000}
 
 
 class AtRisk(StrEnum):
-    """Who is at risk."""
+    """The person at risk."""
 
     VICTIM = "victim"
     CHILD = "child"
@@ -41,7 +41,7 @@ class RiskLevel(StrEnum):
 
 
 class RiskTool(StrEnum):
-    """How the risk was assessed: DASH, DARA, another tool or professional judgement."""
+    """The risk tool used: DASH, DARA, another tool or professional judgement."""
 
     DASH = "dash"
     DARA = "dara"

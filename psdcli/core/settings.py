@@ -78,7 +78,7 @@ class ImportLimits:
 
 @dataclass(frozen=True)
 class Settings:
-    """Where the data lives and who is acting."""
+    """The database location, the data folder and the acting analyst."""
 
     db_url: str
     data_dir: Path

@@ -32,7 +32,7 @@ from psdcli.storage.types import utc_now
 
 @dataclass
 class KnownCase:
-    """What the importer needs to know about an existing case."""
+    """An existing case as the importer sees it: id, latest revision, digests."""
 
     case_id: int
     latest_revision: int
@@ -208,7 +208,7 @@ CHILD_TABLES = {
 
 
 def flag_cases_updated(session: Session, case_ids: Sequence[int], analyst: str) -> None:
-    """Flag cases that a follow-up report answers, bumping their version."""
+    """Flag the originals of follow-up reports as updated, bumping their version."""
     if case_ids:
         session.execute(
             update(Case)
