@@ -1,7 +1,8 @@
 """Database tables.
 
-Every table here is created by an Alembic migration in ``migrations/versions``;
-a test checks that the migrations and these models agree. Reporter contact
+A new database gets these tables from the metadata, and an older one from the
+Alembic migrations in ``migrations/versions``. Tests check that both give the
+same schema, down to column and constraint order. Reporter contact
 details, attachments and quarantined reports are stored only as age
 ciphertext (the ``sealed`` columns), never as plaintext.
 """
@@ -11,7 +12,15 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any, Protocol
 
-from sqlalchemy import JSON, CheckConstraint, Index, LargeBinary, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    ForeignKeyConstraint,
+    Index,
+    LargeBinary,
+    Text,
+    UniqueConstraint,
+)
 from sqlmodel import Field, SQLModel
 
 from psdcli.storage.types import UTCDateTime
@@ -46,18 +55,15 @@ class Case(SQLModel, table=True):
     """A case: one intake reference and all the revisions received for it."""
 
     __tablename__ = "case"
+    # Migration 0003 names this constraint, and a later migration can only
+    # drop or alter it by that name.
+    __table_args__ = (UniqueConstraint("case_number", name="uq_case_case_number"),)
 
+    # The columns follow the order of a migrated table, where migration 0003
+    # appended those from case_number on.
     id: int | None = Field(default=None, primary_key=True)
     reference: str = Field(unique=True, max_length=64)
-    case_number: str = Field(unique=True, max_length=32)
     status: str = Field(default="new", index=True, max_length=32)
-    assigned_to: str | None = Field(default=None, index=True, max_length=64)
-    category: str | None = Field(default=None, index=True, max_length=64)
-    # Incremented by every change, so that a change based on an older view
-    # of the case can be detected and refused.
-    version: int = 1
-    updated_by: str | None = Field(default=None, max_length=64)
-    last_step: str | None = Field(default=None, max_length=32)
     received_at: datetime = Field(sa_type=UTCDateTime, index=True)
     created_at: datetime = Field(sa_type=UTCDateTime)
     updated_at: datetime = Field(sa_type=UTCDateTime)
@@ -65,18 +71,32 @@ class Case(SQLModel, table=True):
     has_update: bool = False
     immediate_danger: bool = False
     follow_up_to: str | None = Field(default=None, index=True, max_length=64)
+    case_number: str = Field(max_length=32)
+    assigned_to: str | None = Field(default=None, index=True, max_length=64)
+    category: str | None = Field(default=None, index=True, max_length=64)
+    # Incremented by every change, so that a change based on an older view
+    # of the case can be detected and refused.
+    version: int = 1
+    updated_by: str | None = Field(default=None, max_length=64)
+    last_step: str | None = Field(default=None, max_length=32)
 
 
 class ReportRevision(SQLModel, table=True):
     """One revision of a report, exactly as received apart from sealed fields."""
 
     __tablename__ = "report_revision"
-    __table_args__ = (UniqueConstraint("case_id", "revision"),)
+    # The constraints are declared here, in the order of migration 0001, so
+    # that a new database's CREATE TABLE matches a migrated one.
+    __table_args__ = (
+        ForeignKeyConstraint(["bundle_id"], ["bundle.id"]),
+        ForeignKeyConstraint(["case_id"], ["case.id"]),
+        UniqueConstraint("case_id", "revision"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
-    case_id: int = Field(foreign_key="case.id", index=True)
+    case_id: int = Field(index=True)
     revision: int
-    bundle_id: int = Field(foreign_key="bundle.id", index=True)
+    bundle_id: int = Field(index=True)
     imported_at: datetime = Field(sa_type=UTCDateTime)
     received_at: datetime = Field(sa_type=UTCDateTime)
     channel: str = Field(max_length=16)
@@ -94,7 +114,7 @@ class ReportRevision(SQLModel, table=True):
     has_contact: bool
     contact_sealed: bytes | None = Field(default=None, sa_type=LargeBinary)
     # SHA-256 of the report without its contact details (see
-    # core.ingest.content_digest), so that a copy of the database cannot
+    # core.prepare.content_digest), so that a copy of the database cannot
     # confirm a guessed contact by hashing it.
     content_sha256: str = Field(max_length=64)
 
