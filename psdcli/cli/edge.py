@@ -2,8 +2,7 @@
 
 Exit codes: 0 success, 1 error, 2 usage error (from Typer, or a
 ``UsageError``), 141 when the program reading the output closed the pipe.
-Ctrl-C prints "Aborted!" and exits with 1, as Typer does; interactive
-triage exits with 130 instead.
+Ctrl-C exits with 130, as Typer does, and so does interactive triage.
 """
 
 from __future__ import annotations

@@ -13,6 +13,7 @@ import logging
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from itertools import islice
 from pathlib import Path
 from typing import IO, Any
 
@@ -25,11 +26,12 @@ from psdcli.core.ingest import (
     store_unreferenced_attachments,
 )
 from psdcli.core.outcome import BundleOutcome, BundleStatus
+from psdcli.core.preparer import ReportPreparer
 from psdcli.core.settings import ImportLimits
 from psdcli.crypto.armor import is_armored
 from psdcli.crypto.decrypt import decrypt_bundle
 from psdcli.crypto.identities import IdentitySet
-from psdcli.intake.archive import CheckedBundle, open_bundle
+from psdcli.intake.archive import CheckedBundle, ReportFile, open_bundle
 from psdcli.storage import repository
 from psdcli.storage.database import Database
 from psdcli.storage.models import Bundle
@@ -92,24 +94,35 @@ class ImportRun:
         self._answered: set[str] = set()
 
     def __iter__(self) -> Iterator[BundleOutcome]:
-        for path in expand_paths(self._request.paths):
-            outcome = _import_one(
-                self._database,
-                self._request,
-                path,
-                self._start_progress,
-                self._answered,
-            )
-            logger.info(
-                "bundle %s: %s", outcome.bundle_id or path.name, outcome.status.value
-            )
-            yield outcome
+        with ReportPreparer(self._request.limits) as preparer:
+            for path in expand_paths(self._request.paths):
+                outcome = _import_one(
+                    self._database,
+                    self._request,
+                    _Steps(preparer, self._start_progress),
+                    path,
+                    self._answered,
+                )
+                logger.info(
+                    "bundle %s: %s",
+                    outcome.bundle_id or path.name,
+                    outcome.status.value,
+                )
+                yield outcome
 
     def final_warnings(self) -> list[str]:
         """Return warnings about follow-ups whose original is still unknown."""
         with self._database.read_session() as session:
             missing = follow_ups.missing_originals(session, self._answered)
         return [follow_ups.missing_original_warning(reference) for reference in missing]
+
+
+@dataclass
+class _Steps:
+    """The helpers of one run: report preparation and the progress display."""
+
+    preparer: ReportPreparer
+    start_progress: StartProgress
 
 
 @dataclass
@@ -125,8 +138,8 @@ class _BundleFile:
 def _import_one(
     database: Database,
     request: ImportRequest,
+    steps: _Steps,
     path: Path,
-    start_progress: StartProgress,
     answered: set[str],
 ) -> BundleOutcome:
     outcome = BundleOutcome(path=str(path), status=BundleStatus.REJECTED)
@@ -137,6 +150,7 @@ def _import_one(
             existing = repository.find_bundle(session, file_sha256=sha256)
         if existing is not None:
             return _already(outcome, existing)
+        steps.preparer.expect_bundle(size)
         with (
             _collector_frozen() as freeze,
             _decrypted(path, request) as plaintext,
@@ -144,7 +158,7 @@ def _import_one(
         ):
             # The ZIP directory and the manifest last until the bundle is stored.
             freeze()
-            _store(database, request, job, checked, start_progress)
+            _store(database, request, job, checked, steps)
         answered.update(outcome.answered)
     except PsdError as error:
         outcome.status = BundleStatus.REJECTED
@@ -216,7 +230,7 @@ def _store(
     request: ImportRequest,
     job: _BundleFile,
     checked: CheckedBundle,
-    start_progress: StartProgress,
+    steps: _Steps,
 ) -> None:
     """Store one checked bundle in one transaction, keeping its file beside it."""
     outcome = job.outcome
@@ -242,9 +256,10 @@ def _store(
             _storage_recipients(session, request),
             request.analyst,
         )
-        advance = start_progress(job.path.name, checked.report_count)
+        advance = steps.start_progress(job.path.name, checked.report_count)
+        batches = _batched(checked.iter_files(), request.limits.batch_size)
         store_reports(
-            context, checked.iter_reports(), request.limits.batch_size, advance
+            context, steps.preparer.prepare(batches, context.recipients), advance
         )
         store_unreferenced_attachments(context, checked.unreferenced_attachments)
         _flag_follow_ups(session, context, request)
@@ -266,6 +281,11 @@ def _store(
         outcome.warnings.extend(
             sequence.gap_warnings(session, manifest.recipient_force)
         )
+
+
+def _batched(items: Iterator[ReportFile], size: int) -> Iterator[list[ReportFile]]:
+    while batch := list(islice(items, size)):
+        yield batch
 
 
 def _flag_follow_ups(

@@ -2,37 +2,26 @@
 
 from __future__ import annotations
 
-import hashlib
 import io
-import json
 import zipfile
 from array import array
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
-from itertools import islice
 from typing import Any
 
 from sqlmodel import Session
 
 from psdcli.core import numbering
 from psdcli.core.outcome import ReportCounts
+from psdcli.core.prepare import PreparedReport, RejectedReport
+from psdcli.core.preparer import PreparedBatch
 from psdcli.crypto.seal import seal
-from psdcli.intake.archive import AcceptedReport, QuarantinedReport
+from psdcli.intake.reports import Attachment as IntakeAttachment
+from psdcli.intake.reports import ReportFile
 from psdcli.storage import repository
 from psdcli.storage.models import Attachment, ReportSubject, ReportTheme
 from psdcli.storage.models import QuarantinedReport as QuarantineRow
 from psdcli.storage.types import utc_now
-
-SUBJECT_FIELDS = (
-    "name",
-    "role",
-    "force",
-    "rank",
-    "collar_number",
-    "station",
-    "description",
-)
 
 
 @dataclass
@@ -51,18 +40,19 @@ class IngestContext:
 
 def store_reports(
     context: IngestContext,
-    reports: Iterable[AcceptedReport | QuarantinedReport],
-    batch_size: int,
+    batches: Iterable[PreparedBatch],
     advance: Callable[[int], None],
 ) -> None:
-    """Store every report, ``batch_size`` at a time, so memory stays bounded."""
-    for batch in _batched(iter(reports), batch_size):
-        accepted = [item for item in batch if isinstance(item, AcceptedReport)]
-        for item in batch:
-            if isinstance(item, QuarantinedReport):
-                _quarantine(context, item, item.reference, item.reason)
+    """Store each batch of prepared reports; rejected ones are quarantined."""
+    for files, results in batches:
+        accepted: list[tuple[ReportFile, PreparedReport]] = []
+        for file, result in zip(files, results, strict=True):
+            if isinstance(result, RejectedReport):
+                _quarantine(context, file, file.safe_reference, result.reason)
+            else:
+                accepted.append((file, result))
         _store_accepted(context, accepted)
-        advance(len(batch))
+        advance(len(files))
 
 
 def store_unreferenced_attachments(
@@ -84,193 +74,119 @@ def store_unreferenced_attachments(
         )
 
 
-def _batched(items: Iterator[Any], size: int) -> Iterator[list[Any]]:
-    while batch := list(islice(items, size)):
-        yield batch
-
-
-@dataclass(frozen=True)
-class _DumpedReport:
-    """An accepted report in JSON form, dumped once for all the rows made from it.
-
-    ``fields`` is the report without its contact details, which are in
-    ``contact``. ``digest`` is the report's ``content_digest``.
-    """
-
-    item: AcceptedReport
-    fields: dict[str, Any]
-    contact: dict[str, Any] | None
-    digest: str
-
-
-def _dump(item: AcceptedReport) -> _DumpedReport:
-    fields = item.report.model_dump(mode="json", by_alias=True)
-    contact = fields.pop("contact", None)
-    return _DumpedReport(item, fields, contact, _canonical_digest(fields))
-
-
-def _store_accepted(context: IngestContext, accepted: list[AcceptedReport]) -> None:
+def _store_accepted(
+    context: IngestContext, accepted: list[tuple[ReportFile, PreparedReport]]
+) -> None:
     session = context.session
     known = repository.known_cases(
-        session, (item.report.reference for item in accepted)
+        session, (prepared.reference for _, prepared in accepted)
     )
-    new_cases: list[_DumpedReport] = []
-    added: list[tuple[int, _DumpedReport]] = []
+    new_cases: list[tuple[ReportFile, PreparedReport]] = []
+    added: list[tuple[int, ReportFile, PreparedReport]] = []
     updates: list[dict[str, Any]] = []
-    for item in accepted:
-        report = item.report
-        dumped = _dump(item)
-        case = known.get(report.reference)
+    for file, prepared in accepted:
+        case = known.get(prepared.reference)
         if case is None:
-            new_cases.append(dumped)
+            new_cases.append((file, prepared))
             context.counts.imported += 1
             continue
-        previous = case.revision_hashes.get(report.revision)
-        if previous == dumped.digest:
+        previous = case.revision_hashes.get(prepared.revision)
+        if previous == prepared.digest:
             context.counts.unchanged += 1
             continue
         if previous is not None:
             reason = (
-                f"revision {report.revision} of {report.reference} was already "
+                f"revision {prepared.revision} of {prepared.reference} was already "
                 "imported with different content; ask the exporter to send a "
                 "higher revision"
             )
-            _quarantine(context, item, report.reference, reason)
+            _quarantine(context, file, prepared.reference, reason)
             continue
-        added.append((case.case_id, dumped))
-        case.revision_hashes[report.revision] = dumped.digest
+        added.append((case.case_id, file, prepared))
+        case.revision_hashes[prepared.revision] = prepared.digest
         context.counts.revisions_added += 1
         # Any added revision is news to the analyst and makes older views
         # of the case stale; only a higher one becomes the latest.
         change: dict[str, Any] = {"case_id": case.case_id}
-        if report.revision > case.latest_revision:
-            case.latest_revision = report.revision
+        if prepared.revision > case.latest_revision:
+            case.latest_revision = prepared.revision
             change.update(
-                revision=report.revision, immediate_danger=_immediate_danger(report)
+                revision=prepared.revision, immediate_danger=prepared.immediate_danger
             )
         updates.append(change)
 
     numbers = numbering.allocate(session, utc_now().year, len(new_cases))
     rows = [
-        _case_row(dumped.item, number)
-        for dumped, number in zip(new_cases, numbers, strict=True)
+        _case_row(prepared, number)
+        for (_, prepared), number in zip(new_cases, numbers, strict=True)
     ]
     case_ids = repository.insert_cases(session, rows)
     context.new_case_ids.extend(case_ids)
-    added.extend(zip(case_ids, new_cases, strict=True))
+    added.extend(
+        (case_id, file, prepared)
+        for case_id, (file, prepared) in zip(case_ids, new_cases, strict=True)
+    )
     repository.mark_cases_updated(session, updates, context.analyst)
     _insert_revisions(context, added)
 
 
 def _insert_revisions(
-    context: IngestContext, added: list[tuple[int, _DumpedReport]]
+    context: IngestContext, added: list[tuple[int, ReportFile, PreparedReport]]
 ) -> None:
     session = context.session
     now = utc_now()
-    rows = [_revision_row(context, case_id, dumped, now) for case_id, dumped in added]
+    rows = [
+        {
+            **prepared.revision_values,
+            "case_id": case_id,
+            "bundle_id": context.bundle_row_id,
+            "imported_at": now,
+        }
+        for case_id, _, prepared in added
+    ]
     revision_ids = repository.insert_revisions(session, rows)
     themes: list[dict[str, Any]] = []
     subjects: list[dict[str, Any]] = []
     attachments: list[dict[str, Any]] = []
-    for revision_id, (_case_id, dumped) in zip(revision_ids, added, strict=True):
-        report = dumped.item.report
+    for revision_id, (_, file, prepared) in zip(revision_ids, added, strict=True):
         themes.extend(
-            {"revision_id": revision_id, "theme": str(theme)} for theme in report.themes
+            {"revision_id": revision_id, "theme": theme} for theme in prepared.themes
         )
-        subjects.extend(_subject_rows(revision_id, dumped.fields["subjects"]))
-        attachments.extend(
-            _attachment_row(context, revision_id, file)
-            for file in dumped.item.attachments
+        subjects.extend(
+            {"revision_id": revision_id, **subject} for subject in prepared.subjects
         )
-        if report.follow_up_to:
-            context.follow_ups.add(report.follow_up_to)
+        if prepared.attachment_paths:
+            by_path = {attachment.path: attachment for attachment in file.attachments}
+            attachments.extend(
+                _attachment_row(context, revision_id, by_path[path])
+                for path in prepared.attachment_paths
+            )
+        if prepared.follow_up_to:
+            context.follow_ups.add(prepared.follow_up_to)
     repository.insert_rows(session, ReportTheme, themes)
     repository.insert_rows(session, ReportSubject, subjects)
     repository.insert_rows(session, Attachment, attachments)
 
 
-def content_digest(report: Any) -> str:
-    """Return the SHA-256 of a report's canonical JSON without its contact details.
-
-    Two revisions with the same number are compared by this digest. A digest
-    of the raw bytes would include the contact details, and anyone holding a
-    copy of the database could then test guesses of them against it.
-    """
-    fields = report.model_dump(mode="json", by_alias=True, exclude={"contact"})
-    return _canonical_digest(fields)
-
-
-def _canonical_digest(fields: dict[str, Any]) -> str:
-    canonical = json.dumps(
-        fields, sort_keys=True, separators=(",", ":"), ensure_ascii=False
-    )
-    return hashlib.sha256(canonical.encode()).hexdigest()
-
-
-def _immediate_danger(report: Any) -> bool:
-    return any(person.immediate_danger for person in report.persons_at_risk)
-
-
-def _case_row(item: AcceptedReport, case_number: str) -> dict[str, Any]:
-    report = item.report
+def _case_row(prepared: PreparedReport, case_number: str) -> dict[str, Any]:
     now = utc_now()
     return {
-        "reference": report.reference,
+        "reference": prepared.reference,
         "case_number": case_number,
         "version": 1,
         "status": "new",
-        "received_at": report.received_at,
+        "received_at": prepared.received_at,
         "created_at": now,
         "updated_at": now,
-        "latest_revision": report.revision,
+        "latest_revision": prepared.revision,
         "has_update": False,
-        "immediate_danger": _immediate_danger(report),
-        "follow_up_to": report.follow_up_to,
+        "immediate_danger": prepared.immediate_danger,
+        "follow_up_to": prepared.follow_up_to,
     }
-
-
-def _revision_row(
-    context: IngestContext, case_id: int, dumped: _DumpedReport, now: datetime
-) -> dict[str, Any]:
-    report = dumped.item.report
-    fields = dumped.fields
-    contact = dumped.contact
-    return {
-        "case_id": case_id,
-        "revision": report.revision,
-        "bundle_id": context.bundle_row_id,
-        "imported_at": now,
-        "received_at": report.received_at,
-        "channel": fields["channel"],
-        "anonymous": report.anonymous,
-        "on_duty": fields["on_duty"],
-        "setting": fields["setting"],
-        "incident_from": report.incident.from_,
-        "incident_to": report.incident.to,
-        "incident_location": fields["incident"].get("location"),
-        "narrative": report.narrative,
-        "persons_at_risk": fields["persons_at_risk"],
-        "immediate_danger": _immediate_danger(report),
-        "follow_up_to": report.follow_up_to,
-        "extra_fields": report.unknown_fields(),
-        "has_contact": contact is not None,
-        "contact_sealed": None
-        if contact is None
-        else seal(json.dumps(contact, ensure_ascii=False).encode(), context.recipients),
-        "content_sha256": dumped.digest,
-    }
-
-
-def _subject_rows(
-    revision_id: int, subjects: list[dict[str, Any]]
-) -> Iterator[dict[str, Any]]:
-    for position, subject in enumerate(subjects):
-        row = {name: subject.get(name) for name in SUBJECT_FIELDS}
-        yield {"revision_id": revision_id, "position": position, **row}
 
 
 def _attachment_row(
-    context: IngestContext, revision_id: int, file: Any
+    context: IngestContext, revision_id: int, file: IntakeAttachment
 ) -> dict[str, Any]:
     return {
         "revision_id": revision_id,
@@ -284,16 +200,13 @@ def _attachment_row(
 
 
 def _quarantine(
-    context: IngestContext,
-    item: AcceptedReport | QuarantinedReport,
-    reference: str | None,
-    reason: str,
+    context: IngestContext, file: ReportFile, reference: str | None, reason: str
 ) -> None:
     """Store a report that cannot become a case, sealed with its attachments."""
-    members = [(item.path, item.raw)]
-    members.extend((file.path, file.data) for file in item.attachments)
+    members = [(file.path, file.raw)]
+    members.extend((item.path, item.data) for item in file.attachments)
     _quarantine_members(
-        context, item.path, reference, reason, members, size=len(item.raw)
+        context, file.path, reference, reason, members, size=len(file.raw)
     )
 
 

@@ -52,14 +52,14 @@ class ImportLimits:
     max_member_bytes: int = 64 * MIB
     max_compression_ratio: int = 200
     max_report_bytes: int = 2 * MIB
-    # When the reports of a bundle total at most this many bytes, the content
-    # read to verify their checksums is kept for the import, which then need
-    # not decompress them again. Larger bundles read each report twice.
-    max_kept_report_bytes: int = 32 * MIB
     max_json_depth: int = 32
     # Reports stored per batch. A batch of 250 held about 3 MB while it was
     # stored, half as much as 500, at no measurable cost in time.
     batch_size: int = 250
+    # Bundle files of at least this size have their reports checked, digested
+    # and sealed by a second process while this one writes to the database.
+    # Below it, starting that process costs more than it saves.
+    parallel_min_bytes: int = 1 * MIB
 
     @classmethod
     def from_env(cls) -> ImportLimits:
@@ -71,6 +71,10 @@ class ImportLimits:
             spool_bytes=_int_from_env("PSDCLI_SPOOL_MIB", 32, 0, 65536) * MIB,
             max_plaintext_bytes=_int_from_env(
                 "PSDCLI_MAX_BUNDLE_MIB", 4096, 1, 1024 * 1024
+            )
+            * MIB,
+            parallel_min_bytes=_int_from_env(
+                "PSDCLI_PARALLEL_MIN_MIB", 1, 0, 1024 * 1024
             )
             * MIB,
         )

@@ -1,10 +1,13 @@
-"""Open a decrypted intake bundle and verify all of it before anything is imported.
+"""Open a decrypted intake bundle and verify it before its reports are read.
 
 ``open_bundle`` rejects the whole bundle (ArchiveError or ManifestError) for
 an unsafe or damaged archive, a missing or invalid manifest, a member missing
-from the manifest or the archive, and any size or SHA-256 mismatch. Only then
-does it return a ``CheckedBundle``, whose ``iter_reports`` yields one report
-at a time, accepted or quarantined.
+from the manifest or the archive, and any size or SHA-256 mismatch of an
+attachment. Only then does it return a ``CheckedBundle``. Its ``iter_files``
+yields the report files one at a time, unparsed, and ``iter_reports`` yields
+them checked, accepted or quarantined. Each report's size and SHA-256 are
+checked as it is read, before it is parsed, and a mismatch raises
+ManifestError; the importer then rolls back everything of the bundle.
 
 An attachment belongs to the report named by its folder:
 ``attachments/CS-1/photo.jpg`` belongs to ``reports/CS-1.json``. An attachment
@@ -28,6 +31,7 @@ from psdcli.intake.contents import (
     Entry,
     match_manifest,
     parse_manifest,
+    read_checked,
     read_manifest_text,
     verify_checksums,
 )
@@ -39,6 +43,7 @@ from psdcli.intake.reports import (
     AcceptedReport,
     Attachment,
     QuarantinedReport,
+    ReportFile,
     check_report,
 )
 
@@ -47,6 +52,7 @@ __all__ = [
     "Attachment",
     "CheckedBundle",
     "QuarantinedReport",
+    "ReportFile",
     "open_bundle",
 ]
 
@@ -116,13 +122,9 @@ class CheckedBundle:
         archive: zipfile.ZipFile,
         manifest: Manifest,
         limits: ImportLimits,
-        verified_reports: dict[str, bytes] | None = None,
     ) -> None:
         self.manifest = manifest
         self._archive = archive
-        # Report content kept from the checksum pass, by path. Each report is
-        # dropped from it when read, and read from the archive if missing.
-        self._verified_reports = verified_reports or {}
         self._limits = limits
         self._reader = MemberReader(archive, limits)
         self._attachments_by_folder: dict[str, list[Attachment]] = {}
@@ -149,15 +151,21 @@ class CheckedBundle:
         """Number of reports the manifest lists, for a progress bar."""
         return len(self.manifest.reports)
 
+    def iter_files(self) -> Iterator[ReportFile]:
+        """Read and yield the report files one at a time, in manifest order.
+
+        Each report's size and SHA-256 are checked as it is read: a mismatch
+        raises ManifestError, which rejects the whole bundle.
+        """
+        for entry in self.manifest.reports:
+            raw = read_checked(self._archive, self._reader, entry)
+            folder = self._attachments_by_folder.get(report_stem(entry.path), ())
+            yield ReportFile(entry.path, raw, tuple(folder))
+
     def iter_reports(self) -> Iterator[AcceptedReport | QuarantinedReport]:
         """Read, check and yield the reports one at a time, in manifest order."""
-        attachment_paths = {entry.path for entry in self.manifest.attachments}
-        for entry in self.manifest.reports:
-            raw = self._verified_reports.pop(entry.path, None)
-            if raw is None:
-                raw = self._read(entry)
-            folder = self._attachments_by_folder.get(report_stem(entry.path), [])
-            yield check_report(entry.path, raw, folder, attachment_paths, self._limits)
+        for file in self.iter_files():
+            yield check_report(file, self._limits)
 
     def close(self) -> None:
         """Close the archive; the plaintext file stays open."""
@@ -196,17 +204,12 @@ def _check_archive(
     members = check_members(archive, limits)
     match_manifest(manifest, archive, members)
     del members
-    report_bytes = sum(entry.size for entry in manifest.reports)
-    verified_reports = verify_checksums(
-        archive,
-        manifest,
-        limits,
-        keep_reports=report_bytes <= limits.max_kept_report_bytes,
-    )
+    # Reports are checked as they are read, so that each is decompressed once.
+    verify_checksums(archive, manifest.attachments, limits)
     logger.info(
-        "Verified bundle %s: %d reports, %d attachments",
+        "Checked bundle %s: %d reports, %d attachments",
         manifest.bundle_id,
         len(manifest.reports),
         len(manifest.attachments),
     )
-    return CheckedBundle(archive, manifest, limits, verified_reports)
+    return CheckedBundle(archive, manifest, limits)

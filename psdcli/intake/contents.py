@@ -1,9 +1,11 @@
 """Check manifest.json against the archive members, before any report is read.
 
 Every report and attachment member must be listed once, in the right array,
-with the size and SHA-256 of its decompressed content. All checksums are
-verified before ``open_bundle`` returns, so a mismatch rejects the bundle
-before the importer stores anything.
+with the size and SHA-256 of its decompressed content. A mismatch rejects the
+whole bundle: attachments are verified before ``open_bundle`` returns, and
+each report as it is read, before it is parsed. A bundle is imported in one
+transaction, so a mismatch found in a later report still leaves nothing of
+the bundle stored.
 """
 
 from __future__ import annotations
@@ -119,42 +121,42 @@ def _match_entry(
 
 
 def verify_checksums(
-    archive: zipfile.ZipFile,
-    manifest: Manifest,
-    limits: ImportLimits,
-    *,
-    keep_reports: bool,
-) -> dict[str, bytes]:
-    """Stream every listed member, raising ManifestError on a size or hash mismatch.
+    archive: zipfile.ZipFile, entries: Sequence[Entry], limits: ImportLimits
+) -> None:
+    """Stream each entry's member, raising ManifestError on a size or hash mismatch.
 
-    The manifest must have passed ``match_manifest``. With ``keep_reports``,
-    returns the verified content of every report member by path, so that the
-    reports need not be decompressed again. Otherwise returns an empty dict.
+    The manifest must have passed ``match_manifest``.
     """
     reader = MemberReader(archive, limits)
-    kept_reports: dict[str, bytes] = {}
     # Reading in archive order keeps the file access sequential.
-    entries: list[Entry] = [*manifest.reports, *manifest.attachments]
-    entries.sort(key=lambda entry: archive.getinfo(entry.path).header_offset)
-    for entry in entries:
-        info = archive.getinfo(entry.path)
-        is_kept = keep_reports and isinstance(entry, CompactReportEntry)
-        if is_kept:
-            data = reader.read(info)
-            sha256, size = hashlib.sha256(data).hexdigest(), len(data)
-        else:
-            sha256, size = reader.digest(info)
-        if size != entry.size:
-            raise ManifestError(_size_mismatch(entry, size))
-        if sha256 != entry.sha256:
-            raise ManifestError(
-                f"{show_name(entry.path)} does not match {MANIFEST_NAME}: its SHA-256 "
-                f"is {sha256}, but the manifest lists {entry.sha256}. The bundle was "
-                f"altered or damaged; {_NEXT_STEP}"
-            )
-        if is_kept:
-            kept_reports[entry.path] = data
-    return kept_reports
+    ordered = sorted(
+        entries, key=lambda entry: archive.getinfo(entry.path).header_offset
+    )
+    for entry in ordered:
+        sha256, size = reader.digest(archive.getinfo(entry.path))
+        _check_digest(entry, sha256, size)
+
+
+def read_checked(archive: zipfile.ZipFile, reader: MemberReader, entry: Entry) -> bytes:
+    """Read an entry's member, raising ManifestError on a size or hash mismatch."""
+    data = reader.read(archive.getinfo(entry.path))
+    _check_digest(entry, hashlib.sha256(data).hexdigest(), len(data))
+    return data
+
+
+def _offset(archive: zipfile.ZipFile, entry: Entry) -> int:
+    return archive.getinfo(entry.path).header_offset
+
+
+def _check_digest(entry: Entry, sha256: str, size: int) -> None:
+    if size != entry.size:
+        raise ManifestError(_size_mismatch(entry, size))
+    if sha256 != entry.sha256:
+        raise ManifestError(
+            f"{show_name(entry.path)} does not match {MANIFEST_NAME}: its SHA-256 "
+            f"is {sha256}, but the manifest lists {entry.sha256}. The bundle was "
+            f"altered or damaged; {_NEXT_STEP}"
+        )
 
 
 def _size_mismatch(entry: Entry, size: int) -> str:

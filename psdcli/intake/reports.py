@@ -7,7 +7,7 @@ the bundle carried is lost and an analyst can review it.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Container, Sequence
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 
 from psdcli.core.errors import ReportInvalidError
@@ -48,6 +48,30 @@ class Attachment:
 
 
 @dataclass(frozen=True)
+class ReportFile:
+    """A report member of a checked bundle, read but not yet parsed.
+
+    ``attachments`` are the files in the folder named after the report's file,
+    ``attachments/<name>/``, whether or not the report lists them.
+    """
+
+    path: str
+    raw: bytes = field(repr=False)
+    attachments: tuple[Attachment, ...]
+
+    @property
+    def attachment_paths(self) -> tuple[str, ...]:
+        """Paths of the files in the report's attachment folder."""
+        return tuple(attachment.path for attachment in self.attachments)
+
+    @property
+    def safe_reference(self) -> str | None:
+        """The file name without ``.json`` when it is a well-formed reference."""
+        stem = report_stem(self.path)
+        return stem if _REFERENCE.fullmatch(stem) else None
+
+
+@dataclass(frozen=True)
 class AcceptedReport:
     """A report that passed every check, with the attachments it lists."""
 
@@ -79,33 +103,37 @@ class QuarantinedReport:
 
 
 def check_report(
-    path: str,
-    raw: bytes,
-    folder_attachments: Sequence[Attachment],
-    manifest_attachments: Container[str],
-    limits: ImportLimits,
+    file: ReportFile, limits: ImportLimits
 ) -> AcceptedReport | QuarantinedReport:
-    """Accept the report at ``path`` or quarantine it with the first fault found.
-
-    ``folder_attachments`` are the attachments stored under the folder named
-    after the report's file. ``manifest_attachments`` are all attachment
-    paths in the manifest.
-    """
+    """Accept a report file or quarantine it with the first fault found."""
     try:
-        report = _parse(path, raw, limits)
-        _check_attachments(path, report, folder_attachments, manifest_attachments)
+        report = parse_report(file.path, file.raw, file.attachment_paths, limits)
     except ReportInvalidError as error:
-        stem = report_stem(path)
         return QuarantinedReport(
-            path=path,
-            reference=stem if _REFERENCE.fullmatch(stem) else None,
+            path=file.path,
+            reference=file.safe_reference,
             reason=str(error),
-            raw=raw,
-            attachments=tuple(folder_attachments),
+            raw=file.raw,
+            attachments=file.attachments,
         )
-    by_path = {attachment.path: attachment for attachment in folder_attachments}
+    by_path = {attachment.path: attachment for attachment in file.attachments}
     listed = tuple(by_path[attachment_path] for attachment_path in report.attachments)
-    return AcceptedReport(path=path, report=report, raw=raw, attachments=listed)
+    return AcceptedReport(
+        path=file.path, report=report, raw=file.raw, attachments=listed
+    )
+
+
+def parse_report(
+    path: str, raw: bytes, folder_paths: Collection[str], limits: ImportLimits
+) -> Report:
+    """Parse and validate the report at ``path``, raising ReportInvalidError.
+
+    ``folder_paths`` are the paths of the files in the report's attachment
+    folder. The report must list each of them, and list no other.
+    """
+    report = _parse(path, raw, limits)
+    _check_attachments(path, report, folder_paths)
+    return report
 
 
 def _parse(path: str, raw: bytes, limits: ImportLimits) -> Report:
@@ -129,21 +157,22 @@ def _parse(path: str, raw: bytes, limits: ImportLimits) -> Report:
 
 
 def _check_attachments(
-    path: str,
-    report: Report,
-    folder_attachments: Sequence[Attachment],
-    manifest_attachments: Container[str],
+    path: str, report: Report, folder_paths: Collection[str]
 ) -> None:
+    # The model accepts only paths directly inside the folder named after the
+    # reference, and _parse checks that the file is named after it too. So a
+    # listed path is in the bundle exactly when it is in that folder.
+    in_folder = set(folder_paths)
     for attachment_path in report.attachments:
-        if attachment_path not in manifest_attachments:
+        if attachment_path not in in_folder:
             raise ReportInvalidError(
                 f"{path}: the report lists attachment {attachment_path!r}, which "
                 "is not in the bundle"
             )
     listed = set(report.attachments)
-    for attachment in folder_attachments:
-        if attachment.path not in listed:
+    for attachment_path in folder_paths:
+        if attachment_path not in listed:
             raise ReportInvalidError(
-                f"{path}: {attachment.path!r} is in the report's attachment folder "
+                f"{path}: {attachment_path!r} is in the report's attachment folder "
                 "but the report does not list it"
             )

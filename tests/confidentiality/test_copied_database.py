@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from psdcli.core.ingest import content_digest
+from psdcli.core.prepare import content_digest
 from psdcli.intake.validation import validate_report
 from tests.bundles import SAMPLE_KEY, reports, write_bundle, zip_bytes
 from tests.confidentiality.conftest import Desk, query

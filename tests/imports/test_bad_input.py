@@ -99,11 +99,13 @@ def path_traversal(folder: Path) -> Path:
     return _write(folder, "traversal.age", encrypt(_zip_with(members)))
 
 
-def _altered_after_manifest(folder: Path, name: str, old: bytes, new: bytes) -> Path:
-    members = report_members(reports(2))
+def _altered_after_manifest(
+    folder: Path, name: str, old: bytes, new: bytes, *, index: int = 0
+) -> Path:
+    members = report_members(reports(3))
     manifest = manifest_for(members)
-    first = next(iter(members))
-    members[first] = members[first].replace(old, new, 1)
+    altered = list(members)[index]
+    members[altered] = members[altered].replace(old, new, 1)
     archive = hand_zip(
         [("manifest.json", json.dumps(manifest).encode()), *members.items()]
     )
@@ -113,6 +115,13 @@ def _altered_after_manifest(folder: Path, name: str, old: bytes, new: bytes) -> 
 def hash_mismatch(folder: Path) -> Path:
     return _altered_after_manifest(
         folder, "hash.age", b'"revision": 1', b'"revision": 2'
+    )
+
+
+def last_report_hash_mismatch(folder: Path) -> Path:
+    # The reports before it are stored in the bundle's transaction first.
+    return _altered_after_manifest(
+        folder, "last.age", b'"revision": 1', b'"revision": 2', index=-1
     )
 
 
@@ -180,6 +189,7 @@ CASES: list[tuple[str, Builder, str]] = [
     ("hybrid-recipient", hybrid_recipient_only, "mlkem768x25519"),
     ("path-traversal", path_traversal, ".."),
     ("hash-mismatch", hash_mismatch, "SHA-256"),
+    ("last-report-hash-mismatch", last_report_hash_mismatch, "SHA-256"),
     ("size-mismatch", size_mismatch, "bytes, but the manifest lists"),
     ("newer-version", newer_version, "version 2"),
     ("duplicate-member", duplicate_member, "appears twice"),

@@ -566,14 +566,28 @@ def test_rejection_message_says_what_to_do() -> None:
     assert str(caught.value).endswith("ask the sender to export the bundle again")
 
 
-def test_hash_mismatch_rejects_before_any_report() -> None:
-    # A fault in the last member must stop the bundle before the first report
-    # reaches the importer.
+def test_report_hash_mismatch_raised_before_that_report_is_parsed() -> None:
+    # Each report is checked as it is read; the importer stores a bundle in one
+    # transaction, so the error still leaves nothing of the bundle stored.
     builder = valid_bundle(3)
     manifest = builder.manifest()
     manifest["reports"][-1]["sha256"] = "f" * 64
     data = builder.build(encode(manifest))
-    with pytest.raises(ManifestError):
+    with open_bundle(io.BytesIO(data), SMALL_LIMITS) as bundle:
+        files = bundle.iter_files()
+        assert [next(files).path, next(files).path] == [
+            entry["path"] for entry in manifest["reports"][:2]
+        ]
+        with pytest.raises(ManifestError, match=r"does not match manifest\.json"):
+            next(files)
+
+
+def test_attachment_hash_mismatch_rejects_at_open() -> None:
+    builder = valid_bundle(2)  # the first report has one attachment
+    manifest = builder.manifest()
+    manifest["attachments"][0]["sha256"] = "f" * 64
+    data = builder.build(encode(manifest))
+    with pytest.raises(ManifestError, match=r"does not match manifest\.json"):
         open_bundle(io.BytesIO(data), SMALL_LIMITS)
 
 

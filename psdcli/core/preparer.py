@@ -1,0 +1,181 @@
+"""Prepare the reports of large bundles in a second process.
+
+Checking, digesting and sealing reports (core.prepare) takes most of an
+import's time and needs no database, so for a bundle of at least
+``ImportLimits.parallel_min_bytes`` a second process prepares each batch
+while this one stores the batch before it. The batches come back in order,
+so the import stores the same rows either way. Report bytes and contact
+details pass between the two processes through a pipe, never through a file.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import os
+import signal
+import threading
+from collections import deque
+from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
+
+from psdcli.core.errors import BundleError
+from psdcli.core.prepare import Prepared, ReportInput, prepare_batch, warm_up
+from psdcli.core.settings import ImportLimits
+from psdcli.intake.reports import ReportFile
+
+logger = logging.getLogger(__name__)
+
+# Batches given to the second process at a time. When it has this many, this
+# process prepares the next batch itself, so that neither waits long for the
+# other whichever is faster on the machine.
+_BATCHES_AHEAD = 2
+# Batches prepared but not yet stored, at most, to keep memory bounded.
+_MAX_HELD = 4
+
+PreparedBatch = tuple[list[ReportFile], list[Prepared]]
+# A batch's prepared reports, or the future of the second process's work.
+_Result = list[Prepared] | Future[list[Prepared]]
+
+
+class ReportPreparer:
+    """Prepares batches of report files, in a second process for large bundles.
+
+    Use it as a context manager: leaving the block stops the second process.
+    """
+
+    def __init__(self, limits: ImportLimits) -> None:
+        self._limits = limits
+        self._executor: ProcessPoolExecutor | None = None
+
+    def __enter__(self) -> ReportPreparer:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+    @property
+    def parallel(self) -> bool:
+        """Whether a second process prepares the reports."""
+        return self._executor is not None
+
+    def expect_bundle(self, size: int) -> None:
+        """Start the second process for a bundle file of ``size`` bytes if it pays.
+
+        It starts before the bundle is decrypted and checked, so that it loads
+        its modules in the meantime.
+        """
+        if self._executor is not None or size < self._limits.parallel_min_bytes:
+            return
+        if _usable_cores() < 2:
+            return
+        executor = ProcessPoolExecutor(
+            max_workers=1,
+            mp_context=multiprocessing.get_context("spawn"),
+            initializer=_ignore_interrupts,
+        )
+        # The first task starts the process. Interrupts are ignored while it
+        # starts, and the new interpreter keeps ignoring them, so that Ctrl-C
+        # reaches only this process and never prints the other's traceback.
+        with _interrupts_ignored():
+            executor.submit(warm_up)
+        self._executor = executor
+
+    def prepare(
+        self, batches: Iterable[list[ReportFile]], recipients: Sequence[str]
+    ) -> Iterator[PreparedBatch]:
+        """Yield each batch with its prepared reports, in the order given."""
+        executor = self._executor
+        if executor is None:
+            for files in batches:
+                yield files, prepare_batch(_inputs(files), recipients, self._limits)
+            return
+        pending: deque[tuple[list[ReportFile], _Result]] = deque()
+        for files in batches:
+            if _in_flight(pending) < _BATCHES_AHEAD:
+                result: _Result = self._submit(executor, files, recipients)
+            else:
+                # The second process is busy, so this one prepares the batch.
+                result = prepare_batch(_inputs(files), recipients, self._limits)
+            pending.append((files, result))
+            while pending and (_is_ready(pending[0][1]) or len(pending) > _MAX_HELD):
+                yield self._result(*pending.popleft())
+        while pending:
+            yield self._result(*pending.popleft())
+
+    def close(self) -> None:
+        """Stop the second process, dropping any batch not yet prepared."""
+        if self._executor is not None:
+            self._executor.shutdown(wait=True, cancel_futures=True)
+            self._executor = None
+
+    def _submit(
+        self,
+        executor: ProcessPoolExecutor,
+        files: list[ReportFile],
+        recipients: Sequence[str],
+    ) -> Future[list[Prepared]]:
+        try:
+            return executor.submit(
+                prepare_batch, _inputs(files), tuple(recipients), self._limits
+            )
+        except BrokenProcessPool:
+            raise self._stopped() from None
+
+    def _result(self, files: list[ReportFile], result: _Result) -> PreparedBatch:
+        if not isinstance(result, Future):
+            return files, result
+        try:
+            return files, result.result()
+        except BrokenProcessPool:
+            raise self._stopped() from None
+
+    def _stopped(self) -> BundleError:
+        # A pool whose process died takes no more work, so it is closed; the
+        # next large bundle of the run starts a new one.
+        logger.error("the second process that prepares reports stopped")
+        self.close()
+        return BundleError(
+            "the second process that checks reports stopped before it finished "
+            "(it may have run out of memory); nothing from this bundle was "
+            "stored. Run the import again."
+        )
+
+
+def _in_flight(pending: Iterable[tuple[list[ReportFile], _Result]]) -> int:
+    return sum(
+        1 for _, result in pending if isinstance(result, Future) and not result.done()
+    )
+
+
+def _is_ready(result: _Result) -> bool:
+    return not isinstance(result, Future) or result.done()
+
+
+def _inputs(files: Sequence[ReportFile]) -> list[ReportInput]:
+    return [ReportInput(file.path, file.raw, file.attachment_paths) for file in files]
+
+
+def _usable_cores() -> int:
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
+
+
+def _ignore_interrupts() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+@contextmanager
+def _interrupts_ignored() -> Iterator[None]:
+    """Ignore SIGINT inside the block; signals can be set in the main thread only."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, signal.SIG_DFL if previous is None else previous)
