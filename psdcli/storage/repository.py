@@ -1,11 +1,11 @@
 """Writes made by the importer, and the look-ups it needs.
 
-Reports arrive in batches of hundreds, so inserts use SQLAlchemy Core
-``insert`` on the tables with many parameter sets, instead of one ORM object
-per row. The tables are used rather than the mapped classes because the ORM's
-bulk insert leaves out the columns whose value is None. Rows that differ in
-which columns are None then go to the database in separate statements, up to
-one per row.
+Reports arrive in batches of hundreds, so inserts pass many parameter sets
+to one Core ``insert`` on the table (see ``bulk.insert_many``), instead of
+one ORM object per row. The tables are used rather than the mapped classes
+because the ORM's bulk insert leaves out the columns whose value is None.
+Rows that differ in which columns are None then go to the database in
+separate statements, up to one per row.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import Table, insert, select, update
 from sqlmodel import Session, SQLModel, col
 
+from psdcli.storage import bulk
 from psdcli.storage.models import (
     Attachment,
     Bundle,
@@ -110,14 +111,11 @@ def insert_cases(session: Session, rows: Sequence[dict[str, Any]]) -> list[int]:
     if not rows:
         return []
     table = _table(Case)
-    result = session.execute(
-        insert(table).returning(table.c.id, table.c.reference), rows
-    )
-    # SQLite returns the rows of one multi-row INSERT in no set order. With
-    # sort_by_parameter_order, SQLAlchemy 2.1 sent one INSERT per row on
-    # SQLite, so each id is matched to its row by the unique reference.
-    ids = {reference: int(row_id) for row_id, reference in result}
-    return [ids[row["reference"]] for row in rows]
+    bulk.insert_many(session, table, rows)
+    # The driver's executemany returns no ids, so they are read back by the
+    # unique reference.
+    keys = [(row["reference"],) for row in rows]
+    return bulk.select_ids(session, table.c.id, [table.c.reference], keys)
 
 
 def insert_revisions(session: Session, rows: Sequence[dict[str, Any]]) -> list[int]:
@@ -125,13 +123,11 @@ def insert_revisions(session: Session, rows: Sequence[dict[str, Any]]) -> list[i
     if not rows:
         return []
     table = _table(ReportRevision)
-    result = session.execute(
-        insert(table).returning(table.c.id, table.c.case_id, table.c.revision),
-        rows,
-    )
-    # Matched by the unique (case_id, revision), as in insert_cases.
-    ids = {(case_id, revision): int(row_id) for row_id, case_id, revision in result}
-    return [ids[row["case_id"], row["revision"]] for row in rows]
+    bulk.insert_many(session, table, rows)
+    # Read back by the unique (case_id, revision), as in insert_cases.
+    keys = [(row["case_id"], row["revision"]) for row in rows]
+    key_columns = [table.c.case_id, table.c.revision]
+    return bulk.select_ids(session, table.c.id, key_columns, keys)
 
 
 def insert_rows(
@@ -139,10 +135,10 @@ def insert_rows(
 ) -> None:
     """Insert rows into the table of ``model``, a child table of a revision or bundle.
 
-    Every row must have the same keys, so that the rows go in one statement.
+    Every row must have the keys of the first row, so that the rows go in one
+    statement.
     """
-    if rows:
-        session.execute(insert(_table(model)), rows)
+    bulk.insert_many(session, _table(model), rows)
 
 
 def _table(model: type[SQLModel]) -> Table:
