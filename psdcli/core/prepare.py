@@ -16,11 +16,15 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+import orjson
+
 from psdcli.core.errors import ReportInvalidError
 from psdcli.core.settings import ImportLimits
 from psdcli.crypto.seal import seal
 from psdcli.intake.models import Report
 from psdcli.intake.reports import parse_report
+
+_SORTED = orjson.OPT_SORT_KEYS
 
 SUBJECT_FIELDS = (
     "name",
@@ -95,7 +99,8 @@ def prepare_report(
         return RejectedReport(str(error))
     fields = report.model_dump(mode="json", by_alias=True)
     contact = fields.pop("contact", None)
-    digest = _canonical_digest(fields)
+    extra_fields = report.unknown_fields()
+    digest = _canonical_digest(fields, may_hold_floats=bool(extra_fields))
     immediate_danger = any(person.immediate_danger for person in report.persons_at_risk)
     sealed = None
     if contact is not None:
@@ -114,7 +119,7 @@ def prepare_report(
         "persons_at_risk": fields["persons_at_risk"],
         "immediate_danger": immediate_danger,
         "follow_up_to": report.follow_up_to,
-        "extra_fields": report.unknown_fields(),
+        "extra_fields": extra_fields,
         "has_contact": contact is not None,
         "contact_sealed": sealed,
         "content_sha256": digest,
@@ -141,14 +146,30 @@ def content_digest(report: Report) -> str:
     copy of the database could then test guesses of them against it.
     """
     fields = report.model_dump(mode="json", by_alias=True, exclude={"contact"})
-    return _canonical_digest(fields)
+    return _canonical_digest(fields, may_hold_floats=True)
 
 
-def _canonical_digest(fields: dict[str, Any]) -> str:
-    canonical = json.dumps(
+def canonical_json(fields: dict[str, Any]) -> bytes:
+    """Return JSON with sorted keys, no spaces and raw UTF-8: the digest's input."""
+    return json.dumps(
         fields, sort_keys=True, separators=(",", ":"), ensure_ascii=False
-    )
-    return hashlib.sha256(canonical.encode()).hexdigest()
+    ).encode()
+
+
+def _canonical_digest(fields: dict[str, Any], *, may_hold_floats: bool) -> str:
+    """Return the SHA-256 of ``canonical_json(fields)``.
+
+    orjson writes the same bytes about five times as fast, except for floats,
+    which it formats differently (1e+16 against 1e16), and for integers
+    outside 64 bits, which it rejects. Only unknown fields can hold a float,
+    so a report with any goes through ``canonical_json``.
+    """
+    if not may_hold_floats:
+        try:
+            return hashlib.sha256(orjson.dumps(fields, option=_SORTED)).hexdigest()
+        except orjson.JSONEncodeError:
+            pass
+    return hashlib.sha256(canonical_json(fields)).hexdigest()
 
 
 def _subject_rows(subjects: list[dict[str, Any]]) -> list[dict[str, Any]]:
