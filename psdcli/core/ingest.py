@@ -7,6 +7,7 @@ import zipfile
 from array import array
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from sqlmodel import Session
@@ -115,9 +116,10 @@ def _store_accepted(
             )
         updates.append(change)
 
-    numbers = numbering.allocate(session, utc_now().year, len(new_cases))
+    now = utc_now()
+    numbers = numbering.allocate(session, now.year, len(new_cases))
     rows = [
-        _case_row(prepared, number)
+        _case_row(prepared, number, now)
         for (_, prepared), number in zip(new_cases, numbers, strict=True)
     ]
     case_ids = repository.insert_cases(session, rows)
@@ -168,8 +170,9 @@ def _insert_revisions(
     repository.insert_rows(session, Attachment, attachments)
 
 
-def _case_row(prepared: PreparedReport, case_number: str) -> dict[str, Any]:
-    now = utc_now()
+def _case_row(
+    prepared: PreparedReport, case_number: str, now: datetime
+) -> dict[str, Any]:
     return {
         "reference": prepared.reference,
         "case_number": case_number,

@@ -31,9 +31,9 @@ logger = logging.getLogger(__name__)
 # Batches given to the second process at a time. When it has this many, this
 # process prepares the next batch itself, so that neither waits long for the
 # other whichever is faster on the machine.
-_BATCHES_AHEAD = 2
+_BATCHES_AHEAD = 4
 # Batches prepared but not yet stored, at most, to keep memory bounded.
-_MAX_HELD = 4
+_MAX_HELD = 6
 
 PreparedBatch = tuple[list[ReportFile], list[Prepared]]
 # A batch's prepared reports, or the future of the second process's work.

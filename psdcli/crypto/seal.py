@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import io
 from collections.abc import Sequence
 
@@ -54,9 +55,14 @@ def seal(data: bytes, recipients: Sequence[str]) -> bytes:
     """Encrypt ``data`` to every recipient as a binary age file."""
     if not recipients:
         raise ConfigError("No recipient is configured to encrypt data at rest.")
-    parsed = [parse_recipient(recipient) for recipient in recipients]
-    sealed: bytes = pyrage.encrypt(data, parsed)
+    sealed: bytes = pyrage.encrypt(data, list(_parsed(tuple(recipients))))
     return sealed
+
+
+@functools.lru_cache(maxsize=8)
+def _parsed(recipients: tuple[str, ...]) -> tuple[object, ...]:
+    # An import seals thousands of values to the same few recipients.
+    return tuple(parse_recipient(recipient) for recipient in recipients)
 
 
 def unseal(data: bytes, identities: IdentitySet) -> bytes:

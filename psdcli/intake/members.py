@@ -46,8 +46,8 @@ NOT_A_ZIP = (
 )
 
 
-def check_directory_size(plaintext: IO[bytes], limits: ImportLimits) -> None:
-    """Raise ArchiveError if the central directory is over the limits.
+def check_directory_size(plaintext: IO[bytes], limits: ImportLimits) -> int:
+    """Return the number of members, raising ArchiveError over the limits.
 
     The end record is found the way zipfile finds it (Python 3.11), so both
     read the same sizes.
@@ -64,6 +64,7 @@ def check_directory_size(plaintext: IO[bytes], limits: ImportLimits) -> None:
             f"the limit of {limits.max_central_directory_bytes}; ask the sender to "
             "split the export"
         )
+    return entries
 
 
 def check_members(
