@@ -1,11 +1,12 @@
 """Prepare the reports of large bundles in a second process.
 
 Checking, digesting and sealing reports (core.prepare) takes most of an
-import's time and needs no database, so for a bundle of at least
-``ImportLimits.parallel_min_bytes`` a second process prepares each batch
-while this one stores the batch before it. The batches come back in order,
-so the import stores the same rows either way. Report bytes and contact
-details pass between the two processes through a pipe, never through a file.
+import's time and needs no database, so for a bundle file between
+``ImportLimits.parallel_min_bytes`` and ``parallel_max_bytes`` a second
+process prepares batches while this one stores the batches before them.
+The batches come back in order, so the import stores the same rows either
+way. Report bytes and contact details pass between the two processes
+through a pipe, never through a file.
 """
 
 from __future__ import annotations
@@ -67,9 +68,10 @@ class ReportPreparer:
         It starts before the bundle is decrypted and checked, so that it loads
         its modules in the meantime.
         """
-        if self._executor is not None or size < self._limits.parallel_min_bytes:
+        limits = self._limits
+        if self._executor is not None or _usable_cores() < 2:
             return
-        if _usable_cores() < 2:
+        if not limits.parallel_min_bytes <= size <= limits.parallel_max_bytes:
             return
         executor = ProcessPoolExecutor(
             max_workers=1,

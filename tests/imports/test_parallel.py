@@ -301,9 +301,9 @@ def test_rejected_reports_keep_their_reason() -> None:
     assert "revision: Input should be a valid integer" in batch[1].reason
 
 
-def _processes_in_session(session: int) -> list[str]:
-    """Return the live processes (not zombies) of a session, from /proc."""
-    found = []
+def _process_table() -> list[tuple[int, str, int, int]]:
+    """Return (pid, state, parent pid, session id) of each process, from /proc."""
+    table = []
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
@@ -311,24 +311,23 @@ def _processes_in_session(session: int) -> list[str]:
             stat = (entry / "stat").read_text()
         except OSError:
             continue
+        # The fields after the command name: state, ppid, pgrp, session, ...
         fields = stat.rsplit(")", 1)[1].split()
-        state, session_id = fields[0], int(fields[4])
-        if session_id == session and state != "Z":
-            found.append(stat[:60])
-    return found
+        table.append((int(entry.name), fields[0], int(fields[1]), int(fields[3])))
+    return table
+
+
+def _processes_in_session(session: int) -> list[int]:
+    """Return the live processes (not zombies) of a session."""
+    return [
+        pid
+        for pid, state, _, session_id in _process_table()
+        if session_id == session and state != "Z"
+    ]
 
 
 def _children(pid: int) -> list[int]:
-    found = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                stat = (entry / "stat").read_text()
-            except OSError:
-                continue
-            if int(stat.rsplit(")", 1)[1].split()[2]) == pid:
-                found.append(int(entry.name))
-    return found
+    return [child for child, _, parent, _ in _process_table() if parent == pid]
 
 
 def test_interrupt_stops_both_processes(
@@ -387,3 +386,25 @@ def test_late_hash_mismatch_with_worker_keeps_database(
     assert workspace.snapshot() == before
     assert workspace.leftover_temporary_files() == []
     assert multiprocessing.active_children() == []
+
+
+def test_bundle_above_maximum_stays_in_process() -> None:
+    limits = ImportLimits(parallel_min_bytes=10, parallel_max_bytes=100)
+    with ReportPreparer(limits) as preparer:
+        preparer.expect_bundle(9)
+        assert not preparer.parallel
+        preparer.expect_bundle(101)
+        assert not preparer.parallel
+        preparer.expect_bundle(100)
+        assert preparer.parallel
+    assert multiprocessing.active_children() == []
+
+
+def test_parallel_limits_read_from_environment(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("PSDCLI_PARALLEL_MIN_MIB", "2")
+    monkeypatch.setenv("PSDCLI_PARALLEL_MAX_MIB", "0")
+    limits = ImportLimits.from_env()
+    assert limits.parallel_min_bytes == 2 * 1024 * 1024
+    assert limits.parallel_max_bytes == 0
