@@ -2,12 +2,19 @@
 
 The baseline does the least work an import needs. The Go ``age`` program
 decrypts the bundle into memory and zipfile opens it. json.loads parses each
-report, and one sqlite3 ``executemany`` inserts one row per report into a
-fresh database file before one commit. The baseline does not check manifest
-hashes, validate reports or encrypt anything at rest, so psdcli is expected
-to be slower by the cost of those steps.
+report, and sqlite3 ``executemany`` inserts the rows into a fresh database
+file before one commit. The baseline does not check manifest hashes,
+validate reports or encrypt anything at rest, so psdcli is expected to be
+slower by the cost of those steps.
+
+With ``--same-rows SCHEMA_DB``, the new file gets the tables, indexes and
+triggers of SCHEMA_DB, an empty psdcli database, and the baseline inserts the
+rows that psdcli stores: one bundle row, and for each report a case, a
+revision (contact details as plain JSON), its themes and its subjects.
+Without it, one row per report goes into a single table.
 
     python bench/baseline.py BUNDLE.age IDENTITY.txt [--database FILE]
+        [--same-rows SCHEMA_DB]
 
 The result is printed as one JSON object, with times in seconds.
 """
@@ -27,6 +34,8 @@ import zipfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
+
+import same_rows
 
 # Scalar fields get their own columns, and "details" keeps the rest as JSON.
 SCALAR_FIELDS = (
@@ -112,14 +121,22 @@ def insert_rows(database: Path, rows: list[tuple[Any, ...]]) -> None:
         connection.close()
 
 
-def run_baseline(bundle: Path, identity: Path, database: Path) -> dict[str, Any]:
+def run_baseline(
+    bundle: Path, identity: Path, database: Path, schema: Path | None = None
+) -> dict[str, Any]:
     """Import ``bundle`` into a new SQLite file and return the timings."""
     started = time.perf_counter()
     plaintext = decrypt_bundle(bundle, identity)
     decrypted = time.perf_counter()
-    rows = parse_reports(plaintext)
-    parsed = time.perf_counter()
-    insert_rows(database, rows)
+    if schema is None:
+        rows = parse_reports(plaintext)
+        parsed = time.perf_counter()
+        insert_rows(database, rows)
+    else:
+        tables = same_rows.table_rows(plaintext, bundle.name)
+        rows = tables["report_revision"]
+        parsed = time.perf_counter()
+        same_rows.insert_tables(database, schema, tables)
     finished = time.perf_counter()
 
     elapsed = finished - started
@@ -142,6 +159,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("bundle", type=Path, help="the .age bundle to import")
     parser.add_argument("identity", type=Path, help="age identity file")
     parser.add_argument(
+        "--same-rows",
+        type=Path,
+        metavar="SCHEMA_DB",
+        help="insert the rows psdcli stores, into the schema of this empty "
+        "psdcli database",
+    )
+    parser.add_argument(
         "--database",
         type=Path,
         help="SQLite file to create; it must not exist "
@@ -155,11 +179,15 @@ def main(argv: Sequence[str] | None = None) -> int:
                 raise BaselineError(
                     f"{args.database} already exists: choose a new file name"
                 )
-            result = run_baseline(args.bundle, args.identity, args.database)
+            result = run_baseline(
+                args.bundle, args.identity, args.database, args.same_rows
+            )
         else:
             with tempfile.TemporaryDirectory(prefix="psd-baseline-") as folder:
                 database = Path(folder) / "baseline.sqlite"
-                result = run_baseline(args.bundle, args.identity, database)
+                result = run_baseline(
+                    args.bundle, args.identity, database, args.same_rows
+                )
     except (BaselineError, OSError, zipfile.BadZipFile, sqlite3.Error) as error:
         print(f"Error: {error}", file=sys.stderr)
         return 1

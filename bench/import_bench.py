@@ -5,7 +5,8 @@
 Every figure is a whole-process measurement: wall-clock time around a child
 process, and that child's peak resident memory from ``wait4``. The import is
 compared with bench/baseline.py on the same bundle (Go ``age -d``, zipfile,
-json.loads and one sqlite3 executemany); ``psdcli --help`` is compared with
+json.loads and sqlite3 executemany), once inserting the rows psdcli stores
+and once one row per report into a single table; ``psdcli --help`` is compared with
 ``sqlite-utils --help`` when sqlite-utils is installed. Results are printed
 as JSON; docs/benchmarks.md records them with the machine they came from.
 """
@@ -22,6 +23,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -35,18 +37,76 @@ BIN = Path(sys.executable).parent
 def run_measured(
     argv: list[str], env: dict[str, str] | None = None
 ) -> tuple[float, int]:
-    """Run ``argv`` and return (seconds, peak RSS in MiB) of that one process."""
+    """Run ``argv`` and return (seconds, peak RSS in MiB) of it and its children.
+
+    The peak is the larger of the process's own peak from ``wait4`` and the
+    highest sum of the RSS of the process and its descendants, read from
+    /proc every 20 ms, so that a second process counts.
+    """
     started = time.perf_counter()
     process = subprocess.Popen(
         argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env
     )
+    sampler = TreeMemory(process.pid)
+    sampler.start()
     _, status, usage = os.wait4(process.pid, 0)
     elapsed = time.perf_counter() - started
+    sampler.stop()
     process.returncode = os.waitstatus_to_exitcode(status)
     stderr = process.stderr.read().decode() if process.stderr else ""
     if process.returncode != 0:
         raise SystemExit(f"{' '.join(argv)} failed ({process.returncode}): {stderr}")
-    return elapsed, usage.ru_maxrss // 1024
+    return elapsed, max(usage.ru_maxrss, sampler.peak_kib) // 1024
+
+
+class TreeMemory(threading.Thread):
+    """Sampler of the summed RSS of a process and its descendants, from /proc."""
+
+    def __init__(self, pid: int) -> None:
+        super().__init__(daemon=True)
+        self.pid = pid
+        self.peak_kib = 0
+        self._done = threading.Event()
+
+    def run(self) -> None:
+        while not self._done.wait(0.02):
+            total = sum(_rss_kib(pid) for pid in [self.pid, *_descendants(self.pid)])
+            self.peak_kib = max(self.peak_kib, total)
+
+    def stop(self) -> None:
+        """Stop sampling and wait for the thread."""
+        self._done.set()
+        self.join()
+
+
+def _rss_kib(pid: int) -> int:
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return 0
+    for line in status.splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1])
+    return 0
+
+
+def _descendants(pid: int) -> list[int]:
+    parents: dict[int, int] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            # The fields after the command name start with state and ppid.
+            parents[int(entry.name)] = int(stat.rsplit(")", 1)[1].split()[1])
+    found: list[int] = []
+    wanted = {pid}
+    while wanted:
+        children = [child for child, parent in parents.items() if parent in wanted]
+        found.extend(children)
+        wanted = set(children)
+    return found
 
 
 def make_bundle(reports: int) -> Path:
@@ -87,18 +147,32 @@ def import_once(bundle: Path, folder: Path) -> tuple[float, int]:
     )
 
 
-def baseline_once(bundle: Path, folder: Path) -> tuple[float, int]:
-    """Run the raw baseline on ``bundle``."""
-    return run_measured(
-        [
-            sys.executable,
-            str(REPO / "bench" / "baseline.py"),
-            str(bundle),
-            str(SAMPLE_KEY),
-            "--database",
-            str(folder / "baseline.db"),
-        ]
+def empty_database(folder: Path) -> Path:
+    """Create an empty psdcli database, whose schema the baseline copies."""
+    database = folder / "schema.db"
+    env = {**os.environ, "PSDCLI_DATA_DIR": str(folder), "PSDCLI_ANALYST": "bench"}
+    subprocess.run(
+        [str(BIN / "psdcli"), "--db", str(database), "init"],
+        env=env,
+        check=True,
+        stdout=subprocess.DEVNULL,
     )
+    return database
+
+
+def baseline_once(bundle: Path, folder: Path, schema: Path | None) -> tuple[float, int]:
+    """Run the raw baseline on ``bundle``: psdcli's rows, or one table."""
+    argv = [
+        sys.executable,
+        str(REPO / "bench" / "baseline.py"),
+        str(bundle),
+        str(SAMPLE_KEY),
+        "--database",
+        str(folder / "baseline.db"),
+    ]
+    if schema is not None:
+        argv += ["--same-rows", str(schema)]
+    return run_measured(argv)
 
 
 def median_pair(samples: list[tuple[float, int]]) -> dict[str, float]:
@@ -111,25 +185,38 @@ def median_pair(samples: list[tuple[float, int]]) -> dict[str, float]:
 
 
 def compare_import(reports: int, runs: int) -> dict[str, Any]:
-    """Time psdcli import and the baseline, alternating, on one bundle."""
+    """Time psdcli import and both baselines, alternating, on one bundle."""
     bundle = make_bundle(reports)
     ours: list[tuple[float, int]] = []
-    raw: list[tuple[float, int]] = []
-    for _ in range(runs):
-        with tempfile.TemporaryDirectory() as folder:
-            raw.append(baseline_once(bundle, Path(folder)))
-        with tempfile.TemporaryDirectory() as folder:
-            ours.append(import_once(bundle, Path(folder)))
-    psdcli, baseline = median_pair(ours), median_pair(raw)
-    return {
+    same: list[tuple[float, int]] = []
+    single: list[tuple[float, int]] = []
+    with tempfile.TemporaryDirectory() as schema_folder:
+        os.chmod(schema_folder, 0o700)
+        schema = empty_database(Path(schema_folder))
+        for _ in range(runs):
+            with tempfile.TemporaryDirectory() as folder:
+                same.append(baseline_once(bundle, Path(folder), schema))
+            with tempfile.TemporaryDirectory() as folder:
+                single.append(baseline_once(bundle, Path(folder), None))
+            with tempfile.TemporaryDirectory() as folder:
+                ours.append(import_once(bundle, Path(folder)))
+    psdcli = median_pair(ours)
+    result: dict[str, Any] = {
         "reports": reports,
         "bundle_mib": round(bundle.stat().st_size / 2**20, 1),
         "psdcli": psdcli,
-        "baseline": baseline,
         "psdcli_reports_per_second": round(reports / psdcli["seconds_median"]),
-        "baseline_reports_per_second": round(reports / baseline["seconds_median"]),
-        "time_ratio": round(psdcli["seconds_median"] / baseline["seconds_median"], 2),
     }
+    for name, samples in (("baseline", same), ("single_table_baseline", single)):
+        baseline = median_pair(samples)
+        result[name] = baseline
+        result[f"{name}_reports_per_second"] = round(
+            reports / baseline["seconds_median"]
+        )
+        result[f"{name}_time_ratio"] = round(
+            psdcli["seconds_median"] / baseline["seconds_median"], 2
+        )
+    return result
 
 
 def large_memory(reports: int) -> dict[str, Any]:
