@@ -1,4 +1,4 @@
-"""Check manifest.json against the archive members, before any report is read.
+"""Check manifest.json against the archive members and their content.
 
 Every report and attachment member must be listed once, in the right array,
 with the size and SHA-256 of its decompressed content. A mismatch rejects the
