@@ -5,7 +5,8 @@ import's time and needs no database, so for a bundle file between
 ``ImportLimits.parallel_min_bytes`` and ``parallel_max_bytes`` a second
 process prepares batches while this one stores the batches before them.
 The batches come back in order, so the import stores the same rows either
-way. Report bytes and contact details pass between the two processes
+way, and if the second process cannot start or stops, this one prepares the
+rest. Report bytes and contact details pass between the two processes
 through a pipe, never through a file.
 """
 
@@ -22,7 +23,6 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 
-from psdcli.core.errors import BundleError
 from psdcli.core.prepare import Prepared, ReportInput, prepare_batch, warm_up
 from psdcli.core.settings import ImportLimits
 from psdcli.intake.reports import ReportFile
@@ -31,7 +31,7 @@ logger = logging.getLogger(__name__)
 
 # Batches given to the second process at a time. When it has this many, this
 # process prepares the next batch itself, so that neither waits long for the
-# other whichever is faster on the machine.
+# other.
 _BATCHES_AHEAD = 4
 # Batches prepared but not yet stored, at most, to keep memory bounded.
 _MAX_HELD = 6
@@ -42,7 +42,7 @@ _Result = list[Prepared] | Future[list[Prepared]]
 
 
 class ReportPreparer:
-    """Prepares batches of report files, in a second process for large bundles.
+    """Preparer of batches of report files, in a second process for large bundles.
 
     Use it as a context manager: leaving the block stops the second process.
     """
@@ -73,39 +73,34 @@ class ReportPreparer:
             return
         if not limits.parallel_min_bytes <= size <= limits.parallel_max_bytes:
             return
-        executor = ProcessPoolExecutor(
-            max_workers=1,
-            mp_context=multiprocessing.get_context("spawn"),
-            initializer=_ignore_interrupts,
-        )
-        # The first task starts the process. Interrupts are ignored while it
-        # starts, and the new interpreter keeps ignoring them, so that Ctrl-C
-        # reaches only this process and never prints the other's traceback.
-        with _interrupts_ignored():
-            executor.submit(warm_up)
-        self._executor = executor
+        try:
+            self._executor = _start_executor()
+        except OSError as error:
+            # The import still works in this process, only more slowly.
+            logger.warning(
+                "cannot start a second process (%s); importing in one", error
+            )
 
     def prepare(
         self, batches: Iterable[list[ReportFile]], recipients: Sequence[str]
     ) -> Iterator[PreparedBatch]:
-        """Yield each batch with its prepared reports, in the order given."""
-        executor = self._executor
-        if executor is None:
-            for files in batches:
-                yield files, prepare_batch(_inputs(files), recipients, self._limits)
-            return
+        """Yield each batch with its prepared reports, in the order given.
+
+        If the second process stops, this process prepares the batches that
+        it had not returned, and the rest.
+        """
         pending: deque[tuple[list[ReportFile], _Result]] = deque()
         for files in batches:
-            if _in_flight(pending) < _BATCHES_AHEAD:
-                result: _Result = self._submit(executor, files, recipients)
+            if self._executor is not None and _in_flight(pending) < _BATCHES_AHEAD:
+                result = self._submit(self._executor, files, recipients)
             else:
-                # The second process is busy, so this one prepares the batch.
-                result = prepare_batch(_inputs(files), recipients, self._limits)
+                # The second process is busy or gone, so this one prepares it.
+                result = self._prepare_here(files, recipients)
             pending.append((files, result))
             while pending and (_is_ready(pending[0][1]) or len(pending) > _MAX_HELD):
-                yield self._result(*pending.popleft())
+                yield self._result(*pending.popleft(), recipients)
         while pending:
-            yield self._result(*pending.popleft())
+            yield self._result(*pending.popleft(), recipients)
 
     def close(self) -> None:
         """Stop the second process, dropping any batch not yet prepared."""
@@ -113,37 +108,45 @@ class ReportPreparer:
             self._executor.shutdown(wait=True, cancel_futures=True)
             self._executor = None
 
+    def _prepare_here(
+        self, files: list[ReportFile], recipients: Sequence[str]
+    ) -> list[Prepared]:
+        return prepare_batch(_inputs(files), recipients, self._limits)
+
     def _submit(
         self,
         executor: ProcessPoolExecutor,
         files: list[ReportFile],
         recipients: Sequence[str],
-    ) -> Future[list[Prepared]]:
+    ) -> _Result:
         try:
             return executor.submit(
                 prepare_batch, _inputs(files), tuple(recipients), self._limits
             )
         except BrokenProcessPool:
-            raise self._stopped() from None
+            self._stopped()
+            return self._prepare_here(files, recipients)
 
-    def _result(self, files: list[ReportFile], result: _Result) -> PreparedBatch:
+    def _result(
+        self, files: list[ReportFile], result: _Result, recipients: Sequence[str]
+    ) -> PreparedBatch:
         if not isinstance(result, Future):
             return files, result
         try:
             return files, result.result()
         except BrokenProcessPool:
-            raise self._stopped() from None
+            self._stopped()
+            return files, self._prepare_here(files, recipients)
 
-    def _stopped(self) -> BundleError:
-        # A pool whose process died takes no more work, so it is closed; the
-        # next large bundle of the run starts a new one.
-        logger.error("the second process that prepares reports stopped")
-        self.close()
-        return BundleError(
-            "the second process that checks reports stopped before it finished "
-            "(it may have run out of memory); nothing from this bundle was "
-            "stored. Run the import again."
-        )
+    def _stopped(self) -> None:
+        # A pool whose process died takes no more work, so it is closed. The
+        # import goes on in this process, as it does for a small bundle.
+        if self._executor is not None:
+            logger.warning(
+                "the second process that prepares reports stopped; "
+                "going on in one process"
+            )
+            self.close()
 
 
 def _in_flight(pending: Iterable[tuple[list[ReportFile], _Result]]) -> int:
@@ -154,6 +157,25 @@ def _in_flight(pending: Iterable[tuple[list[ReportFile], _Result]]) -> int:
 
 def _is_ready(result: _Result) -> bool:
     return not isinstance(result, Future) or result.done()
+
+
+def _start_executor() -> ProcessPoolExecutor:
+    """Start the second process; raise OSError when it cannot start."""
+    executor = ProcessPoolExecutor(
+        max_workers=1,
+        mp_context=multiprocessing.get_context("spawn"),
+        initializer=_ignore_interrupts,
+    )
+    # The first task starts the process. Interrupts are ignored while it
+    # starts, and the new interpreter keeps ignoring them, so that Ctrl-C
+    # reaches only this process and never prints the other's traceback.
+    try:
+        with _interrupts_ignored():
+            executor.submit(warm_up)
+    except OSError:
+        executor.shutdown(wait=False, cancel_futures=True)
+        raise
+    return executor
 
 
 def _inputs(files: Sequence[ReportFile]) -> list[ReportInput]:
@@ -172,7 +194,7 @@ def _ignore_interrupts() -> None:
 
 @contextmanager
 def _interrupts_ignored() -> Iterator[None]:
-    """Ignore SIGINT inside the block; signals can be set in the main thread only."""
+    """Ignore SIGINT inside the block. Python sets handlers in the main thread only."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return

@@ -6,6 +6,7 @@ import dataclasses
 import io
 import json
 import multiprocessing
+import multiprocessing.spawn
 import os
 import signal
 import sqlite3
@@ -19,7 +20,6 @@ from typing import Any
 import pyrage
 import pytest
 
-from psdcli.core.errors import BundleError
 from psdcli.core.prepare import PreparedReport, RejectedReport
 from psdcli.core.preparer import ReportPreparer
 from psdcli.core.settings import ImportLimits
@@ -241,54 +241,54 @@ def test_contact_sealed_by_worker_opens() -> None:
         assert b'"phone"' in pyrage.decrypt(value, list(identities.identities))
 
 
-def test_stopped_worker_raises_bundle_error() -> None:
-    files = _files(6)
-    with ReportPreparer(ImportLimits(parallel_min_bytes=0)) as preparer:
-        preparer.expect_bundle(1)
-        (worker,) = multiprocessing.active_children()
+def _stop_workers() -> None:
+    for worker in multiprocessing.active_children():
         assert worker.pid is not None
         os.kill(worker.pid, signal.SIGKILL)
         worker.join()
-        with pytest.raises(BundleError, match="second process that checks reports"):
-            list(preparer.prepare([files[:3], files[3:]], [SAMPLE_RECIPIENT]))
+
+
+def test_stopped_worker_batches_prepared_here() -> None:
+    files = _files(6)
+    batches = [files[:3], files[3:]]
+    with ReportPreparer(ImportLimits(parallel_min_bytes=2**40)) as serial:
+        expected = [
+            _summary(out) for _, out in serial.prepare(batches, [SAMPLE_RECIPIENT])
+        ]
+    with ReportPreparer(ImportLimits(parallel_min_bytes=0)) as preparer:
+        preparer.expect_bundle(1)
+        _stop_workers()
+        got = [
+            _summary(out) for _, out in preparer.prepare(batches, [SAMPLE_RECIPIENT])
+        ]
         assert not preparer.parallel
         preparer.expect_bundle(1)
         assert preparer.parallel
+    assert got == expected
     assert multiprocessing.active_children() == []
 
 
-def _imported_then_worker_forced(
-    workspace: Workspace, monkeypatch: pytest.MonkeyPatch
-) -> list[str]:
-    """Import the first bundle, force the second process, return the rows."""
-    first = _first_bundle(workspace.bundles)
-    assert "29 new case(s)" in workspace.import_(first).stdout
-    monkeypatch.setenv("PSDCLI_PARALLEL_MIN_MIB", SECOND_PROCESS)
-    return workspace.snapshot()
-
-
-def test_stopped_worker_keeps_database(
-    workspace: Workspace, monkeypatch: pytest.MonkeyPatch
+def test_import_goes_on_after_worker_stops(
+    workspace: Workspace,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
-    before = _imported_then_worker_forced(workspace, monkeypatch)
+    other = dataclasses.replace(workspace, db=tmp_path / "other" / "cases.db")
+    bundles = [_first_bundle(workspace.bundles), _second_bundle(workspace.bundles)]
+    serial_outputs = _import_each(other, monkeypatch, IN_PROCESS, bundles)
     submit = ReportPreparer._submit
 
     def stop_worker_first(preparer: ReportPreparer, *args: Any) -> Any:
-        for worker in multiprocessing.active_children():
-            assert worker.pid is not None
-            os.kill(worker.pid, signal.SIGKILL)
-            worker.join()
+        _stop_workers()
         return submit(preparer, *args)
 
     monkeypatch.setattr(ReportPreparer, "_submit", stop_worker_first)
-    result = workspace.import_(_second_bundle(workspace.bundles))
+    outputs = _import_each(workspace, monkeypatch, SECOND_PROCESS, bundles)
 
-    assert result.exit_code == 1
-    assert "second.age: the second process that checks reports stopped before" in (
-        result.stderr
-    )
-    assert "1 bundle file(s): 1 rejected." in result.stderr
-    assert workspace.snapshot() == before
+    assert outputs == serial_outputs
+    assert _stored_rows(workspace.db) == _stored_rows(other.db)
+    assert "second process that prepares reports stopped" in caplog.text
     assert workspace.leftover_temporary_files() == []
 
 
@@ -366,6 +366,16 @@ def test_interrupt_stops_both_processes(
     assert workspace.leftover_temporary_files() == []
 
 
+def _imported_then_worker_forced(
+    workspace: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> list[str]:
+    """Import the first bundle, force the second process, return the rows."""
+    first = _first_bundle(workspace.bundles)
+    assert "29 new case(s)" in workspace.import_(first).stdout
+    monkeypatch.setenv("PSDCLI_PARALLEL_MIN_MIB", SECOND_PROCESS)
+    return workspace.snapshot()
+
+
 def test_late_hash_mismatch_with_worker_keeps_database(
     workspace: Workspace, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -408,3 +418,25 @@ def test_parallel_limits_read_from_environment(
     limits = ImportLimits.from_env()
     assert limits.parallel_min_bytes == 2 * 1024 * 1024
     assert limits.parallel_max_bytes == 0
+
+
+def test_failed_start_falls_back_to_one_process() -> None:
+    # A missing interpreter makes the second process fail. Depending on
+    # whether multiprocessing's resource tracker already runs, the start
+    # raises at once or the process exits before its first batch.
+    interpreter = multiprocessing.spawn.get_executable()
+    multiprocessing.set_executable("/nonexistent/python3")
+    files = _files(3)
+    try:
+        with ReportPreparer(ImportLimits(parallel_min_bytes=0)) as preparer:
+            preparer.expect_bundle(1)
+            ((_, batch),) = preparer.prepare([files], [SAMPLE_RECIPIENT])
+            assert not preparer.parallel
+    finally:
+        multiprocessing.set_executable(interpreter)
+    assert [type(item).__name__ for item in batch] == [
+        "PreparedReport",
+        "RejectedReport",
+        "PreparedReport",
+    ]
+    assert multiprocessing.active_children() == []
