@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -43,8 +44,7 @@ def kept_copy(source: Path, folder: Path, name: str) -> Iterator[KeptCopy]:
     target = folder / name
     copy = KeptCopy(target, created=False)
     if not target.exists():
-        _copy_private(source, target)
-        copy.created = True
+        copy.created = _copy_private(source, target)
     try:
         yield copy
     except BaseException:
@@ -52,19 +52,35 @@ def kept_copy(source: Path, folder: Path, name: str) -> Iterator[KeptCopy]:
         raise
 
 
-def _copy_private(source: Path, target: Path) -> None:
-    partial = target.with_name(f".{target.name}.partial")
-    partial.unlink(missing_ok=True)
+def _copy_private(source: Path, target: Path) -> bool:
+    """Copy ``source`` to ``target``; return False if another import made it first.
+
+    The copy is written under a name of its own and then linked to ``target``,
+    which fails if ``target`` exists. So, on file systems with hard links, two
+    imports of the same file at once do not remove each other's copy.
+    """
+    descriptor, partial_name = tempfile.mkstemp(
+        dir=target.parent, prefix=f".{target.name}.", suffix=".partial"
+    )
+    partial = Path(partial_name)
     try:
-        descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(descriptor, "wb") as out, source.open("rb") as src:
             shutil.copyfileobj(src, out, 1024 * 1024)
             out.flush()
             os.fsync(out.fileno())
-        os.replace(partial, target)
+        try:
+            os.link(partial, target)
+        except FileExistsError:
+            return False
+        except OSError:
+            # A file system without hard links: replace, which cannot tell
+            # whether another import made the file first.
+            os.replace(partial, target)
+        return True
     except OSError as error:
-        partial.unlink(missing_ok=True)
         raise BundleError(
             f"cannot keep a copy of {source} in {target.parent}: "
             f"{error.strerror}; check free space and permissions."
         ) from None
+    finally:
+        partial.unlink(missing_ok=True)
