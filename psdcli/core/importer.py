@@ -13,7 +13,6 @@ import logging
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from itertools import islice
 from pathlib import Path
 from typing import IO, Any
 
@@ -163,6 +162,8 @@ def _import_one(
     except PsdError as error:
         outcome.status = BundleStatus.REJECTED
         outcome.error = str(error)
+    finally:
+        outcome.warnings.extend(steps.preparer.take_warnings())
     return outcome
 
 
@@ -257,7 +258,7 @@ def _store(
             request.analyst,
         )
         advance = steps.start_progress(job.path.name, checked.report_count)
-        batches = _batched(checked.iter_files(), request.limits.batch_size)
+        batches = _batched(checked.iter_files(), request.limits)
         store_reports(
             context, steps.preparer.prepare(batches, context.recipients), advance
         )
@@ -283,8 +284,19 @@ def _store(
         )
 
 
-def _batched(items: Iterator[ReportFile], size: int) -> Iterator[list[ReportFile]]:
-    while batch := list(islice(items, size)):
+def _batched(
+    files: Iterator[ReportFile], limits: ImportLimits
+) -> Iterator[list[ReportFile]]:
+    """Group report files into batches of at most batch_size files or batch_bytes."""
+    batch: list[ReportFile] = []
+    size = 0
+    for file in files:
+        batch.append(file)
+        size += len(file.raw)
+        if len(batch) >= limits.batch_size or size >= limits.batch_bytes:
+            yield batch
+            batch, size = [], 0
+    if batch:
         yield batch
 
 

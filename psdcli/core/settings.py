@@ -20,13 +20,16 @@ def _int_from_env(name: str, default: int, minimum: int, maximum: int) -> int:
     raw = os.environ.get(name)
     if raw is None or raw.strip() == "":
         return default
-    try:
-        value = int(raw)
-    except ValueError:
+    # int() also accepts digits of other scripts and underscores, as in
+    # "1_0"; a setting takes ASCII digits only.
+    text = raw.strip()
+    digits = text.removeprefix("-")
+    if not (digits.isascii() and digits.isdigit()):
         raise ConfigError(
             f"{name}={raw!r} is not an integer; set a whole number between "
             f"{minimum} and {maximum}, or unset it."
-        ) from None
+        )
+    value = int(text)
     if not minimum <= value <= maximum:
         raise ConfigError(
             f"{name}={value} is out of range; set a value between "
@@ -56,6 +59,10 @@ class ImportLimits:
     # Reports stored per batch. A batch of 250 held about 3 MB while it was
     # stored, half as much as 500, at no measurable cost in time.
     batch_size: int = 250
+    # A batch also ends when its reports reach this many bytes, so that a
+    # bundle of large reports (up to max_report_bytes each) keeps memory
+    # bounded too.
+    batch_bytes: int = 8 * MIB
     # Bundle files from the minimum to the maximum size have their reports
     # checked, digested and sealed by a second process while this one writes
     # to the database. Below the minimum, starting that process costs more

@@ -76,7 +76,14 @@ def _parse_timestamp(value: Any) -> datetime:
             "timestamp_value",
             f"Input is not a valid date and time; expected {expected}",
         ) from None
-    return parsed.astimezone(UTC)
+    try:
+        return parsed.astimezone(UTC)
+    except OverflowError:
+        # Such as 9999-12-31T23:59:59-01:00, whose UTC time is in year 10000.
+        raise _problem(
+            "timestamp_range",
+            "Input is a time whose UTC value falls outside the years 1 to 9999",
+        ) from None
 
 
 def _parse_date(value: Any) -> date:

@@ -5,9 +5,8 @@ from __future__ import annotations
 import dataclasses
 import io
 import json
-import multiprocessing
-import multiprocessing.spawn
 import os
+import random
 import signal
 import sqlite3
 import subprocess
@@ -20,6 +19,7 @@ from typing import Any
 import pyrage
 import pytest
 
+from psdcli.core.errors import ConfigError
 from psdcli.core.prepare import PreparedReport, RejectedReport
 from psdcli.core.preparer import ReportPreparer
 from psdcli.core.settings import ImportLimits
@@ -43,6 +43,50 @@ INTERRUPTED = 130
 IN_PROCESS = "1024"  # MiB: larger than any test bundle
 SECOND_PROCESS = "0"
 SMALL_BATCH = 4
+
+
+def _process_table() -> list[tuple[int, str, int, int]]:
+    """Return (pid, state, parent pid, session id) of each process, from /proc."""
+    table = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        # The fields after the command name: state, ppid, pgrp, session, ...
+        fields = stat.rsplit(")", 1)[1].split()
+        table.append((int(entry.name), fields[0], int(fields[1]), int(fields[3])))
+    return table
+
+
+def _children(pid: int) -> list[int]:
+    """Return the live (not zombie) child processes of ``pid``."""
+    return [
+        child
+        for child, state, parent, _ in _process_table()
+        if parent == pid and state != "Z"
+    ]
+
+
+def _alive(pid: int) -> bool:
+    return any(child == pid and state != "Z" for child, state, _, _ in _process_table())
+
+
+def _wait_until_gone(pid: int, seconds: float = 10) -> bool:
+    deadline = time.monotonic() + seconds
+    while _alive(pid) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return not _alive(pid)
+
+
+def _stop_worker(preparer: ReportPreparer) -> None:
+    """Kill the second process, as the kernel's out-of-memory killer would."""
+    pid = preparer.worker_pid
+    assert pid is not None
+    os.kill(pid, signal.SIGKILL)
+    assert _wait_until_gone(pid)
 
 
 def _first_bundle(folder: Path) -> Path:
@@ -217,7 +261,7 @@ def test_worker_keeps_batch_order() -> None:
     assert got == expected
     assert isinstance(expected[0][1][1], tuple)
     assert expected[0][1][1][0] == "rejected"
-    assert multiprocessing.active_children() == []
+    assert _children(os.getpid()) == []
 
 
 def test_contact_sealed_by_worker_opens() -> None:
@@ -241,13 +285,6 @@ def test_contact_sealed_by_worker_opens() -> None:
         assert b'"phone"' in pyrage.decrypt(value, list(identities.identities))
 
 
-def _stop_workers() -> None:
-    for worker in multiprocessing.active_children():
-        assert worker.pid is not None
-        os.kill(worker.pid, signal.SIGKILL)
-        worker.join()
-
-
 def test_stopped_worker_batches_prepared_here() -> None:
     files = _files(6)
     batches = [files[:3], files[3:]]
@@ -257,7 +294,7 @@ def test_stopped_worker_batches_prepared_here() -> None:
         ]
     with ReportPreparer(ImportLimits(parallel_min_bytes=0)) as preparer:
         preparer.expect_bundle(1)
-        _stop_workers()
+        _stop_worker(preparer)
         got = [
             _summary(out) for _, out in preparer.prepare(batches, [SAMPLE_RECIPIENT])
         ]
@@ -265,30 +302,31 @@ def test_stopped_worker_batches_prepared_here() -> None:
         preparer.expect_bundle(1)
         assert preparer.parallel
     assert got == expected
-    assert multiprocessing.active_children() == []
+    assert _children(os.getpid()) == []
 
 
 def test_import_goes_on_after_worker_stops(
-    workspace: Workspace,
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
-    caplog: pytest.LogCaptureFixture,
+    workspace: Workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     other = dataclasses.replace(workspace, db=tmp_path / "other" / "cases.db")
     bundles = [_first_bundle(workspace.bundles), _second_bundle(workspace.bundles)]
     serial_outputs = _import_each(other, monkeypatch, IN_PROCESS, bundles)
-    submit = ReportPreparer._submit
+    send = ReportPreparer._send
 
     def stop_worker_first(preparer: ReportPreparer, *args: Any) -> Any:
-        _stop_workers()
-        return submit(preparer, *args)
+        if preparer.parallel:
+            _stop_worker(preparer)
+        return send(preparer, *args)
 
-    monkeypatch.setattr(ReportPreparer, "_submit", stop_worker_first)
-    outputs = _import_each(workspace, monkeypatch, SECOND_PROCESS, bundles)
+    monkeypatch.setattr(ReportPreparer, "_send", stop_worker_first)
+    monkeypatch.setenv("PSDCLI_PARALLEL_MIN_MIB", SECOND_PROCESS)
+    results = [workspace.import_(bundle) for bundle in bundles]
 
-    assert outputs == serial_outputs
+    assert [result.stdout for result in results] == serial_outputs
     assert _stored_rows(workspace.db) == _stored_rows(other.db)
-    assert "second process that prepares reports stopped" in caplog.text
+    for result in results:
+        assert "the second process stopped" in result.stderr
+        assert "the import went on in one process" in result.stderr
     assert workspace.leftover_temporary_files() == []
 
 
@@ -301,69 +339,61 @@ def test_rejected_reports_keep_their_reason() -> None:
     assert "revision: Input should be a valid integer" in batch[1].reason
 
 
-def _process_table() -> list[tuple[int, str, int, int]]:
-    """Return (pid, state, parent pid, session id) of each process, from /proc."""
-    table = []
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            stat = (entry / "stat").read_text()
-        except OSError:
-            continue
-        # The fields after the command name: state, ppid, pgrp, session, ...
-        fields = stat.rsplit(")", 1)[1].split()
-        table.append((int(entry.name), fields[0], int(fields[1]), int(fields[3])))
-    return table
-
-
-def _processes_in_session(session: int) -> list[int]:
-    """Return the live processes (not zombies) of a session."""
-    return [
-        pid
-        for pid, state, _, session_id in _process_table()
-        if session_id == session and state != "Z"
-    ]
-
-
-def _children(pid: int) -> list[int]:
-    return [child for child, _, parent, _ in _process_table() if parent == pid]
-
-
-def test_interrupt_stops_both_processes(
-    workspace: Workspace,
-) -> None:
-    bundle = write_bundle(workspace.bundles, zip_bytes(reports(6000)))
+def _started_import(
+    workspace: Workspace, reports_count: int
+) -> subprocess.Popen[bytes]:
+    """Start ``psdcli import`` of a new bundle in a session of its own."""
+    bundle = write_bundle(workspace.bundles, zip_bytes(reports(reports_count)))
     env = {
         **os.environ,
         "PSDCLI_PARALLEL_MIN_MIB": SECOND_PROCESS,
         "PSDCLI_ANALYST": "T0001",
     }
     command = [PSDCLI, "--db", str(workspace.db), "import", "-i", str(SAMPLE_KEY)]
-    process = subprocess.Popen(
+    return subprocess.Popen(
         [*command, str(bundle)],
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         start_new_session=True,
     )
+
+
+def _started_worker(pid: int) -> list[int]:
+    """Wait for the second process of the import ``pid`` and return its id."""
     deadline = time.monotonic() + 30
-    while not _children(process.pid) and time.monotonic() < deadline:
+    while not _children(pid):
+        assert time.monotonic() < deadline, "the second process did not start"
         time.sleep(0.02)
-    assert _children(process.pid), "the second process did not start"
+    return _children(pid)
+
+
+def test_interrupt_stops_both_processes(workspace: Workspace) -> None:
+    process = _started_import(workspace, 6000)
+    (worker,) = _started_worker(process.pid)
     time.sleep(0.3)
+    # Ctrl-C signals the terminal's process group; the second process runs in
+    # a session of its own, so only the first receives it.
     os.killpg(process.pid, signal.SIGINT)
     stdout, stderr = process.communicate(timeout=60)
 
     assert process.returncode == INTERRUPTED, stderr
     assert b"Traceback" not in stderr
     assert stdout == b""
-    deadline = time.monotonic() + 10
-    while _processes_in_session(process.pid) and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert _processes_in_session(process.pid) == []
+    assert _wait_until_gone(worker)
     assert 'INSERT INTO "case"' not in "\n".join(workspace.snapshot())
     assert workspace.leftover_temporary_files() == []
+
+
+def test_killed_import_stops_second_process(workspace: Workspace) -> None:
+    process = _started_import(workspace, 6000)
+    (worker,) = _started_worker(process.pid)
+    time.sleep(0.5)
+    process.kill()
+    process.communicate(timeout=60)
+
+    assert _wait_until_gone(worker)
+    assert 'INSERT INTO "case"' not in "\n".join(workspace.snapshot())
 
 
 def _imported_then_worker_forced(
@@ -395,7 +425,7 @@ def test_late_hash_mismatch_with_worker_keeps_database(
     assert "does not match manifest.json" in result.stderr
     assert workspace.snapshot() == before
     assert workspace.leftover_temporary_files() == []
-    assert multiprocessing.active_children() == []
+    assert _children(os.getpid()) == []
 
 
 def test_bundle_above_maximum_stays_in_process() -> None:
@@ -407,7 +437,7 @@ def test_bundle_above_maximum_stays_in_process() -> None:
         assert not preparer.parallel
         preparer.expect_bundle(100)
         assert preparer.parallel
-    assert multiprocessing.active_children() == []
+    assert _children(os.getpid()) == []
 
 
 def test_parallel_limits_read_from_environment(
@@ -420,23 +450,79 @@ def test_parallel_limits_read_from_environment(
     assert limits.parallel_max_bytes == 0
 
 
-def test_failed_start_falls_back_to_one_process() -> None:
-    # A missing interpreter makes the second process fail. Depending on
-    # whether multiprocessing's resource tracker already runs, the start
-    # raises at once or the process exits before its first batch.
-    interpreter = multiprocessing.spawn.get_executable()
-    multiprocessing.set_executable("/nonexistent/python3")
+def test_failed_start_falls_back_to_one_process(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The second process runs sys.executable; a missing one fails the start.
+    monkeypatch.setattr(sys, "executable", "/nonexistent/python3")
     files = _files(3)
-    try:
-        with ReportPreparer(ImportLimits(parallel_min_bytes=0)) as preparer:
-            preparer.expect_bundle(1)
-            ((_, batch),) = preparer.prepare([files], [SAMPLE_RECIPIENT])
-            assert not preparer.parallel
-    finally:
-        multiprocessing.set_executable(interpreter)
+    with ReportPreparer(ImportLimits(parallel_min_bytes=0)) as preparer:
+        preparer.expect_bundle(1)
+        assert not preparer.parallel
+        ((_, batch),) = preparer.prepare([files], [SAMPLE_RECIPIENT])
+        (warning,) = preparer.take_warnings()
+    assert warning.startswith("the second process could not start")
     assert [type(item).__name__ for item in batch] == [
         "PreparedReport",
         "RejectedReport",
         "PreparedReport",
     ]
-    assert multiprocessing.active_children() == []
+
+
+@pytest.mark.parametrize("mode", [SECOND_PROCESS, IN_PROCESS])
+def test_time_beyond_year_9999_is_quarantined(
+    workspace: Workspace, monkeypatch: pytest.MonkeyPatch, mode: str
+) -> None:
+    monkeypatch.setenv("PSDCLI_PARALLEL_MIN_MIB", mode)
+    items = reports(6)
+    # Valid RFC 3339, but its UTC time is in year 10000.
+    items[4]["received_at"] = "9999-12-31T23:59:59-01:00"
+
+    result = workspace.import_(write_bundle(workspace.bundles, zip_bytes(items)))
+
+    assert result.exit_code == 1
+    assert "unexpected internal error" not in result.stderr
+    assert "5 new case(s), 0 new revision(s), 0 unchanged, 1 quarantined" in (
+        result.stdout
+    )
+    shown = workspace.run("bundle", "list")
+    assert shown.exit_code == 0
+
+
+def test_large_reports_make_smaller_batches(
+    workspace: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    batches: list[int] = []
+    prepare = ReportPreparer.prepare
+
+    def record(preparer: ReportPreparer, groups: Any, recipients: Any) -> Any:
+        for files, prepared in prepare(preparer, groups, recipients):
+            batches.append(len(files))
+            yield files, prepared
+
+    monkeypatch.setattr(ReportPreparer, "prepare", record)
+    # The default batch of 250 reports, not the small one of the other tests.
+    monkeypatch.setattr(ImportLimits, "from_env", staticmethod(ImportLimits))
+    items = reports(12)
+    rng = random.Random(3)
+    for item in items:
+        # Random text, so that it does not compress past the ratio limit,
+        # under the 1 MiB limit on a narrative.
+        item["narrative"] = rng.randbytes(450_000).hex()
+    result = workspace.import_(write_bundle(workspace.bundles, zip_bytes(items)))
+
+    assert "12 new case(s)" in result.stdout
+    # A batch ends once its reports reach 8 MiB: ten of about 0.9 MB each.
+    assert batches == [10, 2]
+
+
+# "\u0661" is ARABIC-INDIC DIGIT ONE, which int() accepts.
+@pytest.mark.parametrize("value", ["\u0661", "1_0", "1.5", "--1", "one"])
+def test_setting_takes_ascii_digits_only(
+    monkeypatch: pytest.MonkeyPatch, value: str
+) -> None:
+    monkeypatch.setenv("PSDCLI_PARALLEL_MAX_MIB", value)
+    with pytest.raises(
+        ConfigError, match=r"PSDCLI_PARALLEL_MAX_MIB=.* is not an integer"
+    ):
+        ImportLimits.from_env()
