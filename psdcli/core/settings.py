@@ -66,9 +66,9 @@ class ImportLimits:
     # Bundle files from the minimum to the maximum size have their reports
     # checked, digested and sealed by a second process while this one writes
     # to the database. Below the minimum, starting that process costs more
-    # than it saves. It adds about 55 MiB at the peak, and above the maximum
-    # the peak would pass 200 MiB: measured here, 173 MiB for a 42 MiB bundle
-    # of 50,000 reports and 227 MiB for 100,000 reports (84 MiB).
+    # than it saves. It adds about 40 MiB at the peak, and above the maximum
+    # the peak would pass 200 MiB: measured here, 157 MiB for a 42 MiB bundle
+    # of 50,000 reports and 206 MiB for 100,000 reports (84 MiB).
     parallel_min_bytes: int = 1 * MIB
     parallel_max_bytes: int = 48 * MIB
 
