@@ -26,8 +26,19 @@ from rich.text import Text
 # 80 columns and fold wide tables, so piped output gets a wider default.
 # COLUMNS still overrides it.
 _PIPE_WIDTH = 160 if not sys.stdout.isatty() and "COLUMNS" not in os.environ else None
-stdout = Console(highlight=False, soft_wrap=True, width=_PIPE_WIDTH)
-stderr = Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+class _Console(Console):
+    """A Rich console that leaves a closed pipe to the CLI edge."""
+
+    def on_broken_pipe(self) -> None:
+        # Rich exits with 1 here. The CLI edge exits with 141 instead, as a
+        # shell does for a program whose reader closed the pipe.
+        raise BrokenPipeError
+
+
+stdout = _Console(highlight=False, soft_wrap=True, width=_PIPE_WIDTH)
+stderr = _Console(stderr=True, highlight=False, soft_wrap=True)
 
 # Characters that change how a terminal shows the text after them: the bidi
 # embedding, override and isolate controls, and the line and paragraph

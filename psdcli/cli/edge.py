@@ -26,7 +26,11 @@ class PsdGroup(TyperGroup):
         from psdcli.core.errors import PsdError
 
         try:
-            return super().invoke(ctx)
+            result = super().invoke(ctx)
+            # Output to a pipe is buffered. Flushing it here turns a reader
+            # that went away into the broken-pipe exit below, not Typer's 1.
+            sys.stdout.flush()
+            return result
         except (typer.Exit, typer.Abort, typer.TyperException):
             raise
         except PsdError as error:

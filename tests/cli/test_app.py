@@ -14,6 +14,7 @@ from typer.testing import CliRunner
 
 from psdcli import __version__
 from psdcli.cli.app import app
+from tests.conftest import SAMPLE_DATA
 
 runner = CliRunner()
 PSDCLI = str(Path(sys.executable).parent / "psdcli")
@@ -104,14 +105,22 @@ def test_unexpected_error_shows_type_but_no_message(
     assert "Traceback" not in result.output
 
 
-def test_closed_output_pipe_ends_quietly(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["audit", "show", "--json"],
+        ["keys", "show", str(SAMPLE_DATA / "sample-identity.txt")],
+    ],
+    ids=["json", "line written by Rich"],
+)
+def test_closed_output_pipe_ends_quietly(tmp_path: Path, command: list[str]) -> None:
     env = {**os.environ, "PSDCLI_DATA_DIR": str(tmp_path), "PSDCLI_ANALYST": "T1"}
     created = subprocess.run(
         [PSDCLI, "init"], env=env, capture_output=True, check=False
     )
     assert created.returncode == 0, created.stderr
     reader = subprocess.Popen(
-        [PSDCLI, "audit", "show", "--json"],
+        [PSDCLI, *command],
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
