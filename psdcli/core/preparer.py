@@ -105,17 +105,26 @@ class ReportPreparer:
         it had not returned, and the rest.
         """
         pending: deque[_Pending] = deque()
-        for files in batches:
-            item = _Pending(files, None)
-            sent = sum(1 for held in pending if held.prepared is None)
-            if not (sent < _BATCHES_AHEAD and self._send(files, recipients)):
-                # The second process is busy or gone, so this one prepares it.
-                item.prepared = self._prepare_here(files, recipients)
-            pending.append(item)
-            while pending and (self._is_ready(pending[0]) or len(pending) > _MAX_HELD):
+        try:
+            for files in batches:
+                item = _Pending(files, None)
+                sent = sum(1 for held in pending if held.prepared is None)
+                if not (sent < _BATCHES_AHEAD and self._send(files, recipients)):
+                    # The second process is busy or gone, so this one does it.
+                    item.prepared = self._prepare_here(files, recipients)
+                pending.append(item)
+                while pending and (
+                    self._is_ready(pending[0]) or len(pending) > _MAX_HELD
+                ):
+                    yield self._take(pending.popleft(), recipients)
+            while pending:
                 yield self._take(pending.popleft(), recipients)
-        while pending:
-            yield self._take(pending.popleft(), recipients)
+        finally:
+            if any(item.prepared is None for item in pending):
+                # A bundle that failed part-way leaves replies in the pipe,
+                # which the next bundle would read as its own. The next large
+                # bundle starts a new process instead.
+                self.close()
 
     def take_warnings(self) -> list[str]:
         """Return and forget the warnings about the second process."""

@@ -526,3 +526,33 @@ def test_setting_takes_ascii_digits_only(
         ConfigError, match=r"PSDCLI_PARALLEL_MAX_MIB=.* is not an integer"
     ):
         ImportLimits.from_env()
+
+
+def _bundle_failing_late(folder: Path) -> Path:
+    """Twenty reports whose last one does not match the manifest's SHA-256."""
+    members = report_members(reports(20, start=500))
+    manifest = manifest_for(members)
+    last = list(members)[-1]
+    members[last] = members[last].replace(b'"revision": 1', b'"revision": 2')
+    archive = hand_zip(
+        [("manifest.json", json.dumps(manifest).encode()), *members.items()]
+    )
+    return write_bundle(folder, archive, name="a-fails-late.age")
+
+
+def test_bundle_after_late_failure_gets_its_own_reports(
+    workspace: Workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The failing bundle leaves batches with the second process; the next
+    # bundle of the run must not store their results.
+    _bundle_failing_late(workspace.bundles)
+    write_bundle(workspace.bundles, zip_bytes(reports(12)), name="b-sound.age")
+    other = dataclasses.replace(workspace, db=tmp_path / "other" / "cases.db")
+
+    serial = _import_each(other, monkeypatch, IN_PROCESS, [workspace.bundles])
+    parallel = _import_each(workspace, monkeypatch, SECOND_PROCESS, [workspace.bundles])
+
+    assert parallel == serial
+    assert "b-sound.age" in parallel[0]
+    assert "12 new case(s)" in parallel[0]
+    assert _stored_rows(workspace.db) == _stored_rows(other.db)
