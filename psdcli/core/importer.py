@@ -11,7 +11,7 @@ import gc
 import hashlib
 import logging
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
@@ -259,9 +259,10 @@ def _store(
         )
         advance = steps.start_progress(job.path.name, checked.report_count)
         batches = _batched(checked.iter_files(), request.limits)
-        store_reports(
-            context, steps.preparer.prepare(batches, context.recipients), advance
-        )
+        # Closed at once when storing fails, so that the preparer can stop
+        # work still in flight before the next bundle.
+        with closing(steps.preparer.prepare(batches, context.recipients)) as prepared:
+            store_reports(context, prepared, advance)
         store_unreferenced_attachments(context, checked.unreferenced_attachments)
         _flag_follow_ups(session, context, request)
         outcome.counts = context.counts

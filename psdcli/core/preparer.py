@@ -19,7 +19,7 @@ import select
 import subprocess
 import sys
 from collections import deque
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Generator, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
@@ -98,7 +98,7 @@ class ReportPreparer:
 
     def prepare(
         self, batches: Iterable[list[ReportFile]], recipients: Sequence[str]
-    ) -> Iterator[PreparedBatch]:
+    ) -> Generator[PreparedBatch, None, None]:
         """Yield each batch with its prepared reports, in the order given.
 
         If the second process stops, this process prepares the batches that
