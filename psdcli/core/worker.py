@@ -55,6 +55,8 @@ def main() -> None:
 
     requests: queue.SimpleQueue[bytes | None] = queue.SimpleQueue()
     stdin, stdout = sys.stdin.buffer, sys.stdout.buffer
+    # Only frames may reach standard output; a stray print goes to stderr.
+    sys.stdout = sys.stderr
     # A thread reads the requests as they arrive. The first process writes a
     # request while this one may be writing a reply, and neither then waits
     # for the other to read.
