@@ -101,11 +101,11 @@ def _descendants(pid: int) -> list[int]:
             # The fields after the command name start with state and ppid.
             parents[int(entry.name)] = int(stat.rsplit(")", 1)[1].split()[1])
     found: list[int] = []
-    wanted = {pid}
-    while wanted:
-        children = [child for child, parent in parents.items() if parent in wanted]
+    generation = {pid}
+    while generation:
+        children = [child for child, parent in parents.items() if parent in generation]
         found.extend(children)
-        wanted = set(children)
+        generation = set(children)
     return found
 
 

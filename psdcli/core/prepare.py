@@ -78,10 +78,6 @@ class RejectedReport:
 Prepared = PreparedReport | RejectedReport
 
 
-def warm_up() -> None:
-    """Do nothing. Calling it in a new process loads this module and its imports."""
-
-
 def prepare_batch(
     inputs: Sequence[ReportInput], recipients: Sequence[str], limits: ImportLimits
 ) -> list[Prepared]:

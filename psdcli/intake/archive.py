@@ -6,8 +6,8 @@ from the manifest or the archive, and any size or SHA-256 mismatch of an
 attachment. Only then does it return a ``CheckedBundle``. Its ``iter_files``
 yields the report files one at a time, unparsed, and ``iter_reports`` yields
 them checked, accepted or quarantined. Each report's size and SHA-256 are
-checked as it is read, before it is parsed, and a mismatch raises
-ManifestError; the importer then rolls back everything of the bundle.
+checked as it is read, before it is parsed. A mismatch raises ManifestError,
+so the importer rolls back everything of the bundle.
 
 An attachment belongs to the report named by its folder:
 ``attachments/CS-1/photo.jpg`` belongs to ``reports/CS-1.json``. An attachment

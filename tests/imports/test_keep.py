@@ -38,7 +38,7 @@ def test_copy_made_first_elsewhere_is_not_ours(tmp_path: Path) -> None:
     assert sorted(path.name for path in folder.iterdir()) == ["abc.age"]
 
 
-def test_failed_import_keeps_a_copy_it_did_not_make(tmp_path: Path) -> None:
+def test_failed_import_keeps_earlier_copy(tmp_path: Path) -> None:
     folder = tmp_path / "kept"
     source = _source(tmp_path)
     with keep.kept_copy(source, folder, "abc.age"):

@@ -396,6 +396,18 @@ def test_killed_import_stops_second_process(workspace: Workspace) -> None:
     assert 'INSERT INTO "case"' not in "\n".join(workspace.snapshot())
 
 
+def _bundle_failing_late(folder: Path) -> Path:
+    """Twenty reports whose last one does not match the manifest's SHA-256."""
+    members = report_members(reports(20, start=500))
+    manifest = manifest_for(members)
+    last = list(members)[-1]
+    members[last] = members[last].replace(b'"revision": 1', b'"revision": 2')
+    archive = hand_zip(
+        [("manifest.json", json.dumps(manifest).encode()), *members.items()]
+    )
+    return write_bundle(folder, archive, name="a-fails-late.age")
+
+
 def _imported_then_worker_forced(
     workspace: Workspace, monkeypatch: pytest.MonkeyPatch
 ) -> list[str]:
@@ -411,15 +423,9 @@ def test_late_hash_mismatch_with_worker_keeps_database(
 ) -> None:
     before = _imported_then_worker_forced(workspace, monkeypatch)
 
-    members = report_members(reports(20))
-    manifest = manifest_for(members)
-    last = list(members)[-1]
-    members[last] = members[last].replace(b'"revision": 1', b'"revision": 2')
-    archive = hand_zip(
-        [("manifest.json", json.dumps(manifest).encode()), *members.items()]
-    )
-    # Four batches of four reports are prepared before the fifth fails.
-    result = workspace.import_(write_bundle(workspace.bundles, archive))
+    # Four batches of four reports go to the second process before the
+    # fifth batch fails.
+    result = workspace.import_(_bundle_failing_late(workspace.bundles))
 
     assert result.exit_code == 1
     assert "does not match manifest.json" in result.stderr
@@ -478,15 +484,16 @@ def test_time_beyond_year_9999_is_quarantined(
     # Valid RFC 3339, but its UTC time is in year 10000.
     items[4]["received_at"] = "9999-12-31T23:59:59-01:00"
 
-    result = workspace.import_(write_bundle(workspace.bundles, zip_bytes(items)))
+    bundle = write_bundle(workspace.bundles, zip_bytes(items))
+    result = workspace.import_(bundle, extra=("--json",))
 
     assert result.exit_code == 1
     assert "unexpected internal error" not in result.stderr
-    assert "5 new case(s), 0 new revision(s), 0 unchanged, 1 quarantined" in (
-        result.stdout
-    )
-    shown = workspace.run("bundle", "list")
-    assert shown.exit_code == 0
+    summary = json.loads(result.stdout.splitlines()[0])
+    assert summary["reports_imported"] == 5
+    assert summary["reports_quarantined"] == 1
+    details = workspace.run("bundle", "show", summary["bundle_id"], "--json")
+    assert "falls outside the years 1 to 9999" in details.stdout
 
 
 def test_large_reports_make_smaller_batches(
@@ -528,22 +535,10 @@ def test_setting_takes_ascii_digits_only(
         ImportLimits.from_env()
 
 
-def _bundle_failing_late(folder: Path) -> Path:
-    """Twenty reports whose last one does not match the manifest's SHA-256."""
-    members = report_members(reports(20, start=500))
-    manifest = manifest_for(members)
-    last = list(members)[-1]
-    members[last] = members[last].replace(b'"revision": 1', b'"revision": 2')
-    archive = hand_zip(
-        [("manifest.json", json.dumps(manifest).encode()), *members.items()]
-    )
-    return write_bundle(folder, archive, name="a-fails-late.age")
-
-
-def test_bundle_after_late_failure_gets_its_own_reports(
+def test_next_bundle_after_late_failure(
     workspace: Workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # The failing bundle leaves batches with the second process; the next
+    # The failing bundle leaves batches with the second process. The next
     # bundle of the run must not store their results.
     _bundle_failing_late(workspace.bundles)
     write_bundle(workspace.bundles, zip_bytes(reports(12)), name="b-sound.age")

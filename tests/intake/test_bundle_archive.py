@@ -566,9 +566,9 @@ def test_rejection_message_says_what_to_do() -> None:
     assert str(caught.value).endswith("ask the sender to export the bundle again")
 
 
-def test_report_hash_mismatch_raised_before_that_report_is_parsed() -> None:
-    # Each report is checked as it is read; the importer stores a bundle in one
-    # transaction, so the error still leaves nothing of the bundle stored.
+def test_report_hash_mismatch_raised_on_read() -> None:
+    # Each report is checked as it is read, before it is parsed. The importer
+    # stores a bundle in one transaction, so nothing of the bundle is stored.
     builder = valid_bundle(3)
     manifest = builder.manifest()
     manifest["reports"][-1]["sha256"] = "f" * 64
